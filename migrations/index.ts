@@ -1,0 +1,4 @@
+import { Foundation1764400000000 } from './1764400000000-foundation.js';
+
+/** Every migration in order; imported by the data source so the same list runs from source (tests) and from dist. */
+export const migrations = [Foundation1764400000000];

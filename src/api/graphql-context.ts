@@ -1,0 +1,14 @@
+import type { Request } from 'express';
+import type { Actor } from '../auth/actor.js';
+import { RequestLoaders } from './request-loaders.js';
+
+export type Endpoint = 'public' | 'admin';
+
+/** The GraphQL context of one request. `actor` is set by the auth guard on the admin endpoint. */
+export interface GraphQLRequestContext {
+  req: Request;
+  endpoint: Endpoint;
+  actor: Actor;
+  /** Set when a bearer token was sent but is invalid; the guard answers UNAUTHENTICATED. */
+  loaders: RequestLoaders;
+}

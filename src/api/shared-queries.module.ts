@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { BodiesModule } from '../modules/bodies/bodies.module.js';
+import { BodiesResolver } from '../modules/bodies/bodies.resolver.js';
+import { RegionsModule } from '../modules/regions/regions.module.js';
+import { RegionsResolver } from '../modules/regions/regions.resolver.js';
+
+/** Resolvers served on both endpoints; what each caller sees is decided in the services. */
+@Module({
+  imports: [RegionsModule, BodiesModule],
+  providers: [RegionsResolver, BodiesResolver],
+})
+export class SharedQueriesModule {}

@@ -1,0 +1,30 @@
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Permission } from './permissions.js';
+import { RequirePermission } from './require-permission.decorator.js';
+import { AuthPayloadModel, UserInput, UserModel } from './auth.model.js';
+import { AuthService } from './auth.service.js';
+
+const toUserModel = (u: { id: string; username: string; role: UserModel['role']; regionCode: string | null }): UserModel => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  regionCode: u.regionCode,
+});
+
+@Resolver()
+export class AuthResolver {
+  constructor(private readonly auth: AuthService) {}
+
+  @Mutation(() => AuthPayloadModel, { description: '登录，返回令牌（Bearer token）' })
+  @RequirePermission(Permission.LOGIN)
+  async login(@Args('username') username: string, @Args('password') password: string): Promise<AuthPayloadModel> {
+    const { token, user } = await this.auth.login(username, password);
+    return { token, role: user.role, regionCode: user.regionCode };
+  }
+
+  @Mutation(() => UserModel)
+  @RequirePermission(Permission.MANAGE_USERS)
+  async createUser(@Args('input') input: UserInput): Promise<UserModel> {
+    return toUserModel(await this.auth.createUser(input));
+  }
+}

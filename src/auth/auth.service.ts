@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import jwt from 'jsonwebtoken';
+import type { DataSource } from 'typeorm';
+import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
+import { badInput, unauthenticated } from '../common/domain-error.js';
+import { RegionsService } from '../modules/regions/regions.service.js';
+import type { Actor } from './actor.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { ROLES, UserEntity, type Role } from './user.entity.js';
+
+interface TokenClaims {
+  sub: string;
+  role: Role;
+  region: string | null;
+  name: string;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+  regionCode?: string | null;
+}
+
+// A hash to verify against when the user does not exist, so timing does not reveal usernames.
+const DUMMY_HASH = hashPassword('quanze-timing-equaliser');
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger('Auth');
+
+  constructor(
+    @Inject(QUANZE_CONFIG) private readonly config: QuanzeConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+  ) {}
+
+  private get users() {
+    return this.dataSource.getRepository(UserEntity);
+  }
+
+  async login(username: string, password: string): Promise<{ token: string; user: UserEntity }> {
+    const user = await this.users.findOneBy({ username });
+    const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
+    if (!user || !ok) throw unauthenticated('用户名或密码错误');
+    const claims: TokenClaims = { sub: user.id, role: user.role, region: user.regionCode, name: user.username };
+    const token = jwt.sign(claims, this.config.jwtSecret, { algorithm: 'HS256', expiresIn: this.config.jwtTtlSeconds, issuer: 'quanze' });
+    return { token, user };
+  }
+
+  /** The actor a bearer token stands for, checked against the user table (a deleted user's token stops working). */
+  async actorFromToken(token: string): Promise<Actor> {
+    let claims: TokenClaims;
+    try {
+      claims = jwt.verify(token, this.config.jwtSecret, { algorithms: ['HS256'], issuer: 'quanze' }) as TokenClaims;
+    } catch (e) {
+      throw unauthenticated(e instanceof jwt.TokenExpiredError ? '登录已过期，请重新登录' : '登录凭证无效，请重新登录');
+    }
+    const user = await this.users.findOneBy({ id: claims.sub });
+    if (!user) throw unauthenticated('登录凭证无效，请重新登录');
+    return { userId: user.id, username: user.username, role: user.role, regionCode: user.regionCode };
+  }
+
+  async createUser(input: NewUser): Promise<UserEntity> {
+    if (!/^[A-Za-z0-9_.@-]{3,64}$/.test(input.username))
+      throw badInput('username', '用户名须为3至64位字母、数字或 _ . @ -');
+    if (input.password.length < 10 || input.password.length > 200)
+      throw badInput('password', '密码长度须为10至200位');
+    if (!ROLES.includes(input.role)) throw badInput('role', `未知角色：${input.role}`);
+    let regionCode: string | null = null;
+    if (input.regionCode) {
+      regionCode = (await this.regions.requireRegion(input.regionCode, 'regionCode')).code;
+    } else if (input.role !== 'ADMIN') {
+      throw badInput('regionCode', '除系统管理员外，用户必须指定所辖区划');
+    }
+    if (await this.users.existsBy({ username: input.username }))
+      throw badInput('username', `用户名“${input.username}”已存在`);
+    return this.users.save(this.users.create({
+      username: input.username,
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      regionCode,
+    }));
+  }
+
+  /** The first administrator, from ADMIN_USERNAME/ADMIN_PASSWORD, when no user exists yet. */
+  async ensureFirstAdmin(): Promise<void> {
+    if ((await this.users.count()) > 0) return;
+    const { adminUsername, adminPassword } = this.config;
+    if (!adminUsername || !adminPassword) {
+      this.logger.warn('No user exists and ADMIN_USERNAME/ADMIN_PASSWORD are not set: nobody can log in to /admin/graphql yet.');
+      return;
+    }
+    await this.createUser({ username: adminUsername, password: adminPassword, role: 'ADMIN' });
+    this.logger.log(`Created the first administrator "${adminUsername}"`);
+  }
+}

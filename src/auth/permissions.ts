@@ -1,0 +1,31 @@
+import type { Role } from './user.entity.js';
+
+/**
+ * What an operation needs. Every resolver method declares one with `@RequirePermission`;
+ * an operation that declares none is refused on the admin endpoint (deny by default).
+ */
+export enum Permission {
+  /** Public reads: regions, bodies, published lists, who is accountable. */
+  READ_PUBLISHED = 'READ_PUBLISHED',
+  /** Reading drafts and versions under review (within the user's region). */
+  READ_DRAFTS = 'READ_DRAFTS',
+  EDIT_LISTS = 'EDIT_LISTS',
+  REVIEW_LISTS = 'REVIEW_LISTS',
+  PUBLISH_LISTS = 'PUBLISH_LISTS',
+  READ_AUDIT = 'READ_AUDIT',
+  MANAGE_USERS = 'MANAGE_USERS',
+  MANAGE_BODIES = 'MANAGE_BODIES',
+  MANAGE_CATALOGUE = 'MANAGE_CATALOGUE',
+  /** Logging in: the one admin operation open without a token. */
+  LOGIN = 'LOGIN',
+}
+
+export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.READ_PUBLISHED]);
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  ADMIN: new Set(Object.values(Permission)),
+  EDITOR: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.EDIT_LISTS, Permission.PUBLISH_LISTS, Permission.READ_AUDIT]),
+  REVIEWER: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.REVIEW_LISTS, Permission.READ_AUDIT]),
+  TOWNSHIP: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS]),
+  DEPARTMENT: new Set([Permission.READ_PUBLISHED]),
+};

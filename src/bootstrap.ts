@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { Logger, ValidationPipe, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AppModule } from './app.module.js';
+import { AuthService } from './auth/auth.service.js';
+import type { QuanzeConfig } from './config/config.js';
+import type { DatabaseEngine } from './database/database.module.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres.js';
+import { SeedService } from './seed/seed.service.js';
+
+export interface RunningRegistry {
+  app: INestApplication;
+  engine: DatabaseEngine;
+  /** Base URL when listening, e.g. http://127.0.0.1:3000 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Where the database is: the configured server, or the embedded engine started in the data folder. */
+export async function openDatabase(config: QuanzeConfig): Promise<{ url: string; engine: DatabaseEngine; embedded?: EmbeddedPostgres }> {
+  if (config.databaseUrl) return { url: config.databaseUrl, engine: 'postgres' };
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pgdata'), maxConnections: config.dbPoolSize + 2 });
+  return { url: embedded.url, engine: 'embedded', embedded };
+}
+
+/**
+ * Starts Quanze: database, migrations, first-start data, first administrator, HTTP.
+ * `database` lets tests hand in a prepared database instead of opening the configured one.
+ */
+export async function startRegistry(
+  config: QuanzeConfig,
+  options: { database?: { url: string; engine: DatabaseEngine }; listen?: boolean; logger?: false | undefined } = {},
+): Promise<RunningRegistry> {
+  const db = options.database ?? (await openDatabase(config));
+  const embedded = 'embedded' in db ? (db.embedded as EmbeddedPostgres | undefined) : undefined;
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db.url, db.engine), {
+      logger: options.logger === false ? false : ['log', 'warn', 'error'],
+      bodyParser: false,
+    });
+    app.useBodyParser('json', { limit: '100kb' });
+    app.useGlobalPipes(new ValidationPipe({ transform: true, forbidUnknownValues: false }));
+    const dataSource = app.get<DataSource>(getDataSourceToken());
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length) Logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`, 'Database');
+    await app.get(SeedService).seedOnStart();
+    await app.get(AuthService).ensureFirstAdmin();
+    let url = '';
+    if (options.listen !== false) {
+      await app.listen(config.port, config.host);
+      url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+    } else {
+      await app.init();
+    }
+    return {
+      app,
+      engine: db.engine,
+      url,
+      async stop() {
+        await app.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Domain errors carry a code that the API maps to GraphQL `extensions.code`, and a message a
+ * county clerk can act on (in Chinese). `field` names the input field at fault.
+ */
+export type DomainErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'CONFLICT'
+  | 'VERSION_CONFLICT'
+  | 'RATE_LIMITED';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details: { field?: string; [key: string]: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const badInput = (field: string, message: string, extra: Record<string, unknown> = {}) =>
+  new DomainError('BAD_USER_INPUT', message, { field, ...extra });
+export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
+export const forbidden = (message = '无权执行此操作') => new DomainError('FORBIDDEN', message);
+export const unauthenticated = (message = '请先登录') => new DomainError('UNAUTHENTICATED', message);
+export const conflict = (message: string, extra: Record<string, unknown> = {}) =>
+  new DomainError('CONFLICT', message, extra);

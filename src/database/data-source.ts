@@ -1,0 +1,31 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { entities } from './entities.js';
+import { migrations } from '../../migrations/index.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+/**
+ * The one data source definition used by the app, the CLI (migrations) and the tests.
+ * The schema comes from migrations only: `synchronize` is never on.
+ */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    // PGlite has no uuid-ossp; we use the built-in gen_random_uuid() and create what we need in migrations.
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
+    namingStrategy: new SnakeNamingStrategy(),
+    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+    logging: process.env.QUANZE_SQL_LOG === 'true' ? ['query', 'error'] : ['error'],
+  };
+}
+
+export function createDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource(dataSourceOptions(url, poolSize));
+}

@@ -1,0 +1,16 @@
+import { UserEntity } from '../auth/user.entity.js';
+import { BodyEntity } from '../modules/bodies/body.entity.js';
+import { InstrumentVersionEntity } from '../modules/legal/instrument-version.entity.js';
+import { LegalInstrumentEntity } from '../modules/legal/legal-instrument.entity.js';
+import { ProvisionEntity } from '../modules/legal/provision.entity.js';
+import { RegionEntity } from '../modules/regions/region.entity.js';
+
+/** Every entity, in one list shared by the app, the CLI and the tests. */
+export const entities = [
+  RegionEntity,
+  BodyEntity,
+  LegalInstrumentEntity,
+  InstrumentVersionEntity,
+  ProvisionEntity,
+  UserEntity,
+];

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from './config/config.js';
+import { startRegistry } from './bootstrap.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const registry = await startRegistry(config);
+  const log = new Logger('Quanze');
+  log.log(`Quanze 权责 is running on ${registry.engine === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server'}`);
+  log.log(`Public GraphQL:  ${registry.url}/graphql`);
+  log.log(`Admin GraphQL:   ${registry.url}/admin/graphql  (mutation { login(username, password) { token } }, then Authorization: Bearer <token>)`);
+  if (config.adminUsername) log.log(`First administrator: ${config.adminUsername} (password from ADMIN_PASSWORD)`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.log(`${signal}: finishing requests and closing the database`);
+    await registry.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLRequestContext } from '../../api/graphql-context.js';
+import { Permission } from '../../auth/permissions.js';
+import { RequirePermission } from '../../auth/require-permission.decorator.js';
+import { RegionModel } from '../regions/region.model.js';
+import { regionLoader } from '../regions/regions.resolver.js';
+import { RegionsService } from '../regions/regions.service.js';
+import { BodyModel } from './body.model.js';
+import { BodiesService } from './bodies.service.js';
+
+export const bodyLoader = (ctx: GraphQLRequestContext, bodies: BodiesService) =>
+  ctx.loaders.get('body', () => bodies.createLoader());
+
+/** Body reads, on both endpoints. */
+@Resolver(() => BodyModel)
+export class BodiesResolver {
+  constructor(
+    private readonly bodiesService: BodiesService,
+    private readonly regions: RegionsService,
+  ) {}
+
+  @Query(() => [BodyModel], { description: '区划内的主体（县级代码：本县部门、乡镇及村）' })
+  @RequirePermission(Permission.READ_PUBLISHED)
+  bodies(@Args('regionCode') regionCode: string) {
+    return this.bodiesService.listBodies(regionCode);
+  }
+
+  @ResolveField(() => RegionModel)
+  region(@Parent() body: BodyModel, @Context() ctx: GraphQLRequestContext) {
+    return regionLoader(ctx, this.regions).load(body.regionCode);
+  }
+}
+
+/** Body administration, admin endpoint only. */
+@Resolver(() => BodyModel)
+export class BodiesAdminResolver {
+  constructor(private readonly bodies: BodiesService) {}
+
+  @Mutation(() => BodyModel)
+  @RequirePermission(Permission.MANAGE_BODIES)
+  createBody(@Args('name') name: string, @Args('kind') kind: string, @Args('regionCode') regionCode: string) {
+    return this.bodies.createBody(name, kind, regionCode);
+  }
+
+  @Mutation(() => BodyModel)
+  @RequirePermission(Permission.MANAGE_BODIES)
+  renameBody(@Args('id', { type: () => ID }) id: string, @Args('name') name: string) {
+    return this.bodies.renameBody(id, name);
+  }
+}

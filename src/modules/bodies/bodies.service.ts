@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
+import type { DataSource, EntityManager } from 'typeorm';
+import { badInput, notFound } from '../../common/domain-error.js';
+import { regionPrefix } from '../../auth/actor.js';
+import { levelOfCode } from '../regions/region-extract.js';
+import { countyOf, RegionsService } from '../regions/regions.service.js';
+import { BODY_KINDS, BodyEntity, type BodyKind } from './body.entity.js';
+import type { BodyModel } from './body.model.js';
+
+export const toBodyModel = (b: Pick<BodyEntity, 'id' | 'name' | 'kind' | 'regionCode'>): BodyModel => ({
+  id: b.id,
+  name: b.name,
+  kind: b.kind,
+  regionCode: b.regionCode,
+  level: levelOfCode(b.regionCode),
+});
+
+const NAME_RE = /^[^\s\p{Cc}][^\p{Cc}]{0,99}$/u;
+
+@Injectable()
+export class BodiesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(BodyEntity);
+  }
+
+  /** Bodies whose region lies within the given region (a county: its departments, townships and villages). */
+  async listBodies(regionInput: string): Promise<BodyModel[]> {
+    const code = this.regions.parseCode(regionInput, 'regionCode');
+    const rows = await this.repo
+      .createQueryBuilder('b')
+      .where('b.region_code LIKE :prefix', { prefix: `${regionPrefix(code)}%` })
+      .orderBy('b.region_code')
+      .addOrderBy('b.name')
+      .getMany();
+    return rows.map(toBodyModel);
+  }
+
+  async createBody(name: string, kind: string, regionInput: string, manager?: EntityManager): Promise<BodyModel> {
+    const cleanName = name.trim();
+    if (!NAME_RE.test(cleanName)) throw badInput('name', '主体名称不能为空，且不超过100个字符');
+    if (!BODY_KINDS.includes(kind as BodyKind))
+      throw badInput('kind', `主体类型“${kind}”无效，应为：${BODY_KINDS.join('、')}`);
+    const em = manager ?? this.dataSource.manager;
+    const region = await this.regions.requireRegion(regionInput, 'regionCode', em);
+    const countyCode = countyOf(region.code);
+    if (await em.existsBy(BodyEntity, { countyCode, name: cleanName }))
+      throw badInput('name', `本县（市、区）已有名为“${cleanName}”的主体`);
+    const saved = await em.save(em.create(BodyEntity, { name: cleanName, kind: kind as BodyKind, regionCode: region.code, countyCode }));
+    return toBodyModel(saved);
+  }
+
+  async renameBody(id: string, name: string): Promise<BodyModel> {
+    const cleanName = name.trim();
+    if (!NAME_RE.test(cleanName)) throw badInput('name', '主体名称不能为空，且不超过100个字符');
+    const body = await this.repo.findOneBy({ id });
+    if (!body) throw notFound('未找到该主体');
+    if (body.name !== cleanName && (await this.repo.existsBy({ countyCode: body.countyCode, name: cleanName })))
+      throw badInput('name', `本县（市、区）已有名为“${cleanName}”的主体`);
+    body.name = cleanName;
+    return toBodyModel(await this.repo.save(body));
+  }
+
+  /** Bodies of a county by name, for resolving names written in lists. */
+  async findByNames(countyCode: string, names: string[], manager?: EntityManager): Promise<Map<string, BodyEntity>> {
+    if (names.length === 0) return new Map();
+    const rows = await (manager ?? this.dataSource.manager)
+      .createQueryBuilder(BodyEntity, 'b')
+      .where('b.county_code = :county AND b.name IN (:...names)', { county: countyOf(countyCode), names })
+      .getMany();
+    return new Map(rows.map((b) => [b.name, b]));
+  }
+
+  createLoader(): DataLoader<string, BodyModel | null> {
+    return new DataLoader(async (ids) => {
+      const rows = await this.repo.createQueryBuilder('b').where('b.id IN (:...ids)', { ids: [...ids] }).getMany();
+      const byId = new Map(rows.map((b) => [b.id, toBodyModel(b)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+  }
+}

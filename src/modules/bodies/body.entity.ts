@@ -1,0 +1,37 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { RegionEntity } from '../regions/region.entity.js';
+
+export const BODY_KINDS = ['人民政府', '政府部门', '派出机构', '执法机构', '村(居)民委员会'] as const;
+export type BodyKind = (typeof BODY_KINDS)[number];
+
+/** 主体: an organ that can be accountable. Its name is unique within its county. */
+@Entity('body')
+@Unique('body_county_name_uq', ['countyCode', 'name'])
+export class BodyEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  kind: BodyKind;
+
+  @Index('body_region_code_idx')
+  @Column({ type: 'char', length: 12 })
+  regionCode: string;
+
+  @ManyToOne(() => RegionEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'region_code', foreignKeyConstraintName: 'body_region_fk' })
+  region?: RegionEntity;
+
+  /** The county the region belongs to (the region itself for a county body): names are unique there. */
+  @Column({ type: 'char', length: 12 })
+  countyCode: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,23 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { RegionLevelEnum, RegionModel } from '../regions/region.model.js';
+import type { RegionLevel } from '../regions/region.entity.js';
+
+@ObjectType('Body', { description: '主体：可以承担责任的机关或组织' })
+export class BodyModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  name: string;
+
+  @Field({ description: '人民政府、政府部门、派出机构、执法机构、村(居)民委员会' })
+  kind: string;
+
+  @Field(() => RegionModel)
+  region?: RegionModel;
+
+  @Field(() => RegionLevelEnum, { description: 'Level of the body, from its region' })
+  level: RegionLevel;
+
+  regionCode: string;
+}

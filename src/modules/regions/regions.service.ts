@@ -1,0 +1,110 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
+import type { DataSource, EntityManager } from 'typeorm';
+import { badInput } from '../../common/domain-error.js';
+import { RegionEntity, type RegionLevel } from './region.entity.js';
+import { readRegionExtract, readVillagesOfCounty, type RegionRecord } from './region-extract.js';
+
+const SHORT_FORMS: Record<number, string> = { 2: '0000000000', 4: '00000000', 6: '000000', 9: '000', 12: '' };
+
+/** Pads a level's short form (32, 3202, 320282, 320282100) to the 12-digit code; null when malformed. */
+export function normalizeRegionCode(input: string): string | null {
+  const code = input.trim();
+  if (!/^\d+$/.test(code) || !(code.length in SHORT_FORMS)) return null;
+  return code + SHORT_FORMS[code.length];
+}
+
+/** The 12-digit code of the county a code lies in (a county's own code for a county). */
+export const countyOf = (code: string) => `${code.slice(0, 6)}000000`;
+
+@Injectable()
+export class RegionsService {
+  private readonly logger = new Logger('Regions');
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(RegionEntity);
+  }
+
+  /** 12-digit code of an input, or BAD_USER_INPUT naming the field. */
+  parseCode(input: string, field: string): string {
+    const code = normalizeRegionCode(input);
+    if (!code) throw badInput(field, `区划代码“${input}”格式不正确：应为2、4、6、9或12位数字`);
+    return code;
+  }
+
+  async findRegion(input: string, field = 'code'): Promise<RegionEntity | null> {
+    return this.repo.findOneBy({ code: this.parseCode(input, field) });
+  }
+
+  /** A region that must exist: unknown codes are the caller's input error. */
+  async requireRegion(input: string, field: string, manager?: EntityManager): Promise<RegionEntity> {
+    const code = this.parseCode(input, field);
+    const region = await (manager ?? this.dataSource.manager).findOneBy(RegionEntity, { code });
+    if (!region) throw badInput(field, `未找到区划代码“${input}”`);
+    return region;
+  }
+
+  /** Children of a region, or its descendants at `level`; without a parent, the regions of a level (provinces by default). */
+  async listRegions(parentInput: string | null | undefined, level: RegionLevel | null | undefined): Promise<RegionEntity[]> {
+    const qb = this.repo.createQueryBuilder('r').orderBy('r.code');
+    if (parentInput) {
+      const parent = this.parseCode(parentInput, 'parentCode');
+      if (level) {
+        const prefix = parent.replace(/0+$/, '');
+        qb.where('r.code LIKE :prefix AND r.level = :level AND r.code <> :parent', { prefix: `${prefix}%`, level, parent });
+      } else {
+        qb.where('r.parent_code = :parent', { parent });
+      }
+    } else {
+      qb.where('r.level = :level', { level: level ?? 'PROVINCE' });
+    }
+    return qb.getMany();
+  }
+
+  createLoader(): DataLoader<string, RegionEntity | null> {
+    return new DataLoader(async (codes) => {
+      const rows = await this.repo.createQueryBuilder('r').where('r.code IN (:...codes)', { codes: [...codes] }).getMany();
+      const byCode = new Map(rows.map((r) => [r.code, r]));
+      return codes.map((c) => byCode.get(c) ?? null);
+    });
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return !(await this.repo.exists({}));
+  }
+
+  /** Loads provinces to townships from the shipped extract (idempotent). */
+  async loadExtract(manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const records = readRegionExtract();
+    await insertRegions(manager, records);
+    this.logger.log(`Loaded ${records.length} regions (province to township)`);
+    return records.length;
+  }
+
+  /** Loads the villages of one county from the shipped extract (idempotent). */
+  async loadVillages(countyInput: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const county = countyOf(this.parseCode(countyInput, 'countyCode'));
+    const records = readVillagesOfCounty(county);
+    await insertRegions(manager, records);
+    return records.length;
+  }
+}
+
+async function insertRegions(manager: EntityManager, records: RegionRecord[]): Promise<void> {
+  // Parents first (records are sorted by level then code), in chunks to stay under the parameter limit.
+  const sorted = [...records].sort((a, b) => levelRank(a.level) - levelRank(b.level) || a.code.localeCompare(b.code));
+  for (let i = 0; i < sorted.length; i += 5000) {
+    const chunk = sorted.slice(i, i + 5000);
+    await manager.query(
+      `INSERT INTO region (code, name, level, parent_code)
+       SELECT * FROM unnest($1::char(12)[], $2::text[], $3::varchar[], $4::char(12)[])
+       ON CONFLICT (code) DO NOTHING`,
+      [chunk.map((r) => r.code), chunk.map((r) => r.name), chunk.map((r) => r.level), chunk.map((r) => r.parentCode)],
+    );
+  }
+}
+
+const levelRank = (level: RegionLevel) => ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP', 'VILLAGE'].indexOf(level);

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { BodiesModule } from '../modules/bodies/bodies.module.js';
+import { LegalModule } from '../modules/legal/legal.module.js';
+import { RegionsModule } from '../modules/regions/regions.module.js';
+import { DemoListsSeeder } from './demo-lists.seeder.js';
+import { SeedService } from './seed.service.js';
+
+@Module({
+  imports: [RegionsModule, BodiesModule, LegalModule],
+  providers: [SeedService, DemoListsSeeder],
+  exports: [SeedService],
+})
+export class SeedModule {}

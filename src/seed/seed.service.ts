@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { readCsvRecords } from '../common/csv.js';
+import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
+import { BodiesService } from '../modules/bodies/bodies.service.js';
+import { parseLegalBasis } from '../modules/legal/citation-parser.js';
+import { LegalService, type CatalogueRow } from '../modules/legal/legal.service.js';
+import { RegionsService } from '../modules/regions/regions.service.js';
+import { DEMO_COUNTY, demoFile } from './demo-files.js';
+import { DemoListsSeeder } from './demo-lists.seeder.js';
+
+/** First-start data: the region extract always; the demo county (bodies, legal catalogue, lists) unless disabled. */
+@Injectable()
+export class SeedService {
+  private readonly logger = new Logger('Seed');
+
+  constructor(
+    @Inject(QUANZE_CONFIG) private readonly config: QuanzeConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+    private readonly bodies: BodiesService,
+    private readonly legal: LegalService,
+    private readonly demoLists: DemoListsSeeder,
+  ) {}
+
+  async seedOnStart(): Promise<void> {
+    if (await this.regions.isEmpty()) {
+      await this.dataSource.transaction((em) => this.regions.loadExtract(em));
+    }
+    if (this.config.loadDemoData && !(await this.demoLoaded())) {
+      const started = Date.now();
+      await this.dataSource.transaction((em) => this.loadDemo(em));
+      this.logger.log(`Loaded the demo county 宜兴市 (${DEMO_COUNTY}) in ${Date.now() - started} ms`);
+    }
+  }
+
+  private async demoLoaded(): Promise<boolean> {
+    const [row] = await this.dataSource.query('SELECT count(*)::int AS n FROM body WHERE county_code = $1', [DEMO_COUNTY]);
+    return row.n > 0;
+  }
+
+  /** The demo county in one transaction: villages, bodies, the legal catalogue, then its lists. */
+  async loadDemo(em: EntityManager): Promise<void> {
+    await this.regions.loadVillages(DEMO_COUNTY, em);
+    for (const row of readCsvRecords(fs.readFileSync(demoFile('bodies.csv'), 'utf8'))) {
+      await this.bodies.createBody(row['主体名称'], row['主体类型'], row['区划代码'], em);
+    }
+    await this.legal.importCatalogue(readCatalogueCsv(fs.readFileSync(demoFile('legal.csv'), 'utf8')), em);
+    await this.demoLists.load(em);
+  }
+}
+
+/** legal.csv rows (法规名称, 简称, 位阶, 制定机关, 文号, 施行日期, 条款, 条文) as catalogue rows. */
+export function readCatalogueCsv(text: string): CatalogueRow[] {
+  return readCsvRecords(text).map((r) => {
+    const clause = r['条款'] ? parseLegalBasis(r['条款'])[0] : undefined;
+    return {
+      title: r['法规名称'],
+      shortTitle: r['简称'] || null,
+      rank: r['位阶'],
+      enactingOrgan: r['制定机关'] || null,
+      docNumber: r['文号'] || null,
+      effectiveFrom: r['施行日期'] || null,
+      article: clause?.article ?? null,
+      paragraph: clause?.paragraph ?? null,
+      item: clause?.item ?? null,
+      text: r['条文'] || null,
+    };
+  });
+}
