@@ -1,4 +1,5 @@
 import { Foundation1764400000000 } from './1764400000000-foundation.js';
+import { VersionedLists1764400100000 } from './1764400100000-versioned-lists.js';
 
 /** Every migration in order; imported by the data source so the same list runs from source (tests) and from dist. */
-export const migrations = [Foundation1764400000000];
+export const migrations = [Foundation1764400000000, VersionedLists1764400100000];

@@ -3,10 +3,12 @@ import { AuthModule } from '../auth/auth.module.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesAdminResolver } from '../modules/bodies/bodies.resolver.js';
+import { ListsModule } from '../modules/lists/lists.module.js';
+import { ListsAdminResolver } from '../modules/lists/lists.resolver.js';
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule],
-  providers: [AuthResolver, BodiesAdminResolver],
+  imports: [AuthModule, BodiesModule, ListsModule],
+  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver],
 })
 export class AdminOperationsModule {}

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesResolver } from '../modules/bodies/bodies.resolver.js';
+import { ListsModule } from '../modules/lists/lists.module.js';
+import { CooperatingDutyResolver, ListItemResolver, ListVersionsQueryResolver } from '../modules/lists/lists.resolver.js';
 import { RegionsModule } from '../modules/regions/regions.module.js';
 import { RegionsResolver } from '../modules/regions/regions.resolver.js';
 
 /** Resolvers served on both endpoints; what each caller sees is decided in the services. */
 @Module({
-  imports: [RegionsModule, BodiesModule],
-  providers: [RegionsResolver, BodiesResolver],
+  imports: [RegionsModule, BodiesModule, ListsModule],
+  providers: [RegionsResolver, BodiesResolver, ListVersionsQueryResolver, ListItemResolver, CooperatingDutyResolver],
 })
 export class SharedQueriesModule {}

@@ -1,7 +1,11 @@
+import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { entities } from './entities.js';
 import { migrations } from '../../migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+// Calendar dates stay 'YYYY-MM-DD' strings: no time zone can shift an effective date.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
 /**
  * The one data source definition used by the app, the CLI (migrations) and the tests.

@@ -3,6 +3,10 @@ import { BodyEntity } from '../modules/bodies/body.entity.js';
 import { InstrumentVersionEntity } from '../modules/legal/instrument-version.entity.js';
 import { LegalInstrumentEntity } from '../modules/legal/legal-instrument.entity.js';
 import { ProvisionEntity } from '../modules/legal/provision.entity.js';
+import { DutyListEntity } from '../modules/lists/duty-list.entity.js';
+import { ItemCitationEntity } from '../modules/lists/item-citation.entity.js';
+import { ListItemEntity } from '../modules/lists/list-item.entity.js';
+import { ListVersionEntity } from '../modules/lists/list-version.entity.js';
 import { RegionEntity } from '../modules/regions/region.entity.js';
 
 /** Every entity, in one list shared by the app, the CLI and the tests. */
@@ -13,4 +17,8 @@ export const entities = [
   InstrumentVersionEntity,
   ProvisionEntity,
   UserEntity,
+  DutyListEntity,
+  ListVersionEntity,
+  ListItemEntity,
+  ItemCitationEntity,
 ];

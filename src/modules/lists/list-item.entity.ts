@@ -1,0 +1,125 @@
+import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { BodyEntity } from '../bodies/body.entity.js';
+import { DutyListEntity, type ListKind } from './duty-list.entity.js';
+
+export const LIST_SECTIONS = ['BASIC', 'COOPERATIVE', 'RECLAIMED'] as const;
+export type ListSection = (typeof LIST_SECTIONS)[number];
+export const POWER_CATEGORIES = ['LICENSING', 'PENALTY', 'COERCION', 'LEVY', 'PAYMENT', 'INSPECTION', 'CONFIRMATION', 'REWARD', 'ADJUDICATION', 'OTHER', 'PUBLIC_SERVICE'] as const;
+export type PowerCategory = (typeof POWER_CATEGORIES)[number];
+export const POWER_SOURCES = ['STATUTORY', 'DELEGATED', 'ENTRUSTED'] as const;
+export type PowerSource = (typeof POWER_SOURCES)[number];
+export const TOWNSHIP_ROLES = ['LEAD', 'COOPERATE', 'RECLAIMED', 'NONE'] as const;
+export type TownshipRole = (typeof TOWNSHIP_ROLES)[number];
+
+export interface StoredCooperation {
+  bodyId: string;
+  duty: string;
+}
+
+/**
+ * One state of an item (事项), valid in versions [fromVersion, toVersion) of its list.
+ * `pending` rows belong to the list's unpublished version; `removed` marks a draft's removal.
+ */
+@Entity('list_item')
+@Unique('list_item_version_code_uq', ['listId', 'itemCode', 'fromVersion'])
+@Check('list_item_range_ck', `to_version IS NULL OR to_version > from_version`)
+@Check('list_item_removed_ck', `NOT removed OR pending`)
+@Check('list_item_role_ck', `township_role IN ('LEAD','COOPERATE','RECLAIMED','NONE')`)
+@Exclusion('list_item_code_excl', `USING gist (list_id WITH =, item_code WITH =, int4range(from_version, to_version) WITH &&) WHERE (NOT pending)`)
+@Index('list_item_version_range_idx', ['listId', 'fromVersion', 'toVersion'])
+export class ListItemEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  listId: string;
+
+  @ManyToOne(() => DutyListEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'list_id', foreignKeyConstraintName: 'list_item_list_fk' })
+  list?: DutyListEntity;
+
+  @Column({ type: 'char', length: 12 })
+  regionCode: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: ListKind;
+
+  @Column({ type: 'varchar', length: 64 })
+  itemCode: string;
+
+  @Column({ type: 'int' })
+  fromVersion: number;
+
+  @Column({ type: 'int', nullable: true })
+  toVersion: number | null;
+
+  @Column({ type: 'boolean', default: true })
+  pending: boolean;
+
+  @Column({ type: 'boolean', default: false })
+  removed: boolean;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  /** 子项 of a composite power. */
+  @Column({ type: 'text', nullable: true })
+  subItem: string | null;
+
+  /** 承办机构: the township's internal unit doing the work (free text). */
+  @Column({ type: 'text', nullable: true })
+  handlingUnit: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  section: ListSection | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  category: PowerCategory | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  source: PowerSource | null;
+
+  @Index('list_item_body_idx')
+  @Column({ type: 'uuid' })
+  accountableBodyId: string;
+
+  @ManyToOne(() => BodyEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'accountable_body_id', foreignKeyConstraintName: 'list_item_body_fk' })
+  accountableBody?: BodyEntity;
+
+  @Column({ type: 'varchar', length: 16 })
+  townshipRole: TownshipRole;
+
+  @Column({ type: 'text', nullable: true })
+  townshipDuty: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  villageDuty: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  cooperating: StoredCooperation[];
+
+  @Column({ type: 'text', nullable: true })
+  legalBasis: string | null;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  stagedDuties: string[];
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  accountabilityCircumstances: string[];
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  exemptions: string[];
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  keywords: string[];
+
+  @Column({ type: 'boolean', default: false })
+  hasUnresolvedCitations: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

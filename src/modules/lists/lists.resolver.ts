@@ -1,0 +1,201 @@
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLRequestContext } from '../../api/graphql-context.js';
+import { Permission } from '../../auth/permissions.js';
+import { RequirePermission } from '../../auth/require-permission.decorator.js';
+import { LocalDateScalar, todayInChina } from '../../common/local-date.scalar.js';
+import { BodyModel } from '../bodies/body.model.js';
+import { bodyLoader } from '../bodies/bodies.resolver.js';
+import { BodiesService } from '../bodies/bodies.service.js';
+import { RegionModel } from '../regions/region.model.js';
+import { regionLoader } from '../regions/regions.resolver.js';
+import { RegionsService } from '../regions/regions.service.js';
+import type { ListKind } from './duty-list.entity.js';
+import type { ListSection, PowerCategory } from './list-item.entity.js';
+import { ListReadService, readScopeFor } from './list-read.service.js';
+import { ListVersionsService } from './list-versions.service.js';
+import {
+  CitationModel,
+  CooperatingDutyModel,
+  ListItemConnectionModel,
+  ListItemInput,
+  ListItemModel,
+  ListKindEnum,
+  ListSectionEnum,
+  ListVersionModel,
+  PowerCategoryEnum,
+  VersionDiffModel,
+} from './list.model.js';
+
+const scopeOf = (ctx: GraphQLRequestContext) => readScopeFor(ctx.endpoint, ctx.actor);
+
+/** List reads, served on both endpoints; ListReadService decides what each caller sees. */
+@Resolver(() => ListVersionModel)
+export class ListVersionsQueryResolver {
+  constructor(
+    private readonly reads: ListReadService,
+    private readonly regionsService: RegionsService,
+  ) {}
+
+  @Query(() => ListVersionModel, { nullable: true })
+  @RequirePermission(Permission.READ_PUBLISHED)
+  listVersion(@Args('id', { type: () => ID }) id: string, @Context() ctx: GraphQLRequestContext) {
+    return this.reads.findVersion(scopeOf(ctx), id);
+  }
+
+  @Query(() => ListVersionModel, { nullable: true, description: '某日现行有效的清单版本（默认今天）' })
+  @RequirePermission(Permission.READ_PUBLISHED)
+  listVersionInForce(
+    @Args('regionCode') regionCode: string,
+    @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
+    @Args('asOf', { type: () => LocalDateScalar, nullable: true }) asOf: string | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.reads.versionInForce(scopeOf(ctx), regionCode, kind, asOf ?? todayInChina());
+  }
+
+  @Query(() => [ListVersionModel], { description: 'history, newest first' })
+  @RequirePermission(Permission.READ_PUBLISHED)
+  listVersions(
+    @Args('regionCode') regionCode: string,
+    @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.reads.listVersions(scopeOf(ctx), regionCode, kind);
+  }
+
+  @Query(() => VersionDiffModel)
+  @RequirePermission(Permission.READ_PUBLISHED)
+  versionDiff(
+    @Args('fromVersionId', { type: () => ID }) fromVersionId: string,
+    @Args('toVersionId', { type: () => ID }) toVersionId: string,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.reads.diff(scopeOf(ctx), fromVersionId, toVersionId);
+  }
+
+  @ResolveField(() => RegionModel)
+  region(@Parent() v: ListVersionModel, @Context() ctx: GraphQLRequestContext) {
+    return regionLoader(ctx, this.regionsService).load(v.regionCode);
+  }
+
+  @ResolveField(() => ListVersionModel, { nullable: true })
+  basedOn(@Parent() v: ListVersionModel, @Context() ctx: GraphQLRequestContext) {
+    if (!v.basedOnId) return null;
+    return ctx.loaders.get('listVersion', () => this.reads.createVersionLoader(scopeOf(ctx))).load(v.basedOnId);
+  }
+
+  @ResolveField(() => ListItemConnectionModel)
+  items(
+    @Parent() v: ListVersionModel,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('section', { type: () => ListSectionEnum, nullable: true }) section: ListSection | null,
+    @Args('category', { type: () => PowerCategoryEnum, nullable: true }) category: PowerCategory | null,
+  ) {
+    return this.reads.itemsPage(v, { first, after, section, category });
+  }
+}
+
+@Resolver(() => ListItemModel)
+export class ListItemResolver {
+  constructor(
+    private readonly reads: ListReadService,
+    private readonly bodies: BodiesService,
+  ) {}
+
+  @ResolveField(() => BodyModel)
+  accountableBody(@Parent() item: ListItemModel, @Context() ctx: GraphQLRequestContext) {
+    return bodyLoader(ctx, this.bodies).load(item.accountableBodyId);
+  }
+
+  @ResolveField(() => [CitationModel])
+  citations(@Parent() item: ListItemModel, @Context() ctx: GraphQLRequestContext) {
+    return ctx.loaders.get('citations', () => this.reads.createCitationLoader()).load(item.id);
+  }
+}
+
+@Resolver(() => CooperatingDutyModel)
+export class CooperatingDutyResolver {
+  constructor(private readonly bodies: BodiesService) {}
+
+  @ResolveField(() => BodyModel)
+  body(@Parent() c: CooperatingDutyModel, @Context() ctx: GraphQLRequestContext) {
+    return bodyLoader(ctx, this.bodies).load(c.bodyId);
+  }
+}
+
+/** Drafting and review, admin endpoint only. */
+@Resolver()
+export class ListsAdminResolver {
+  constructor(private readonly versions: ListVersionsService) {}
+
+  @Mutation(() => ListVersionModel, { description: '新建草稿（以现行或最新发布版本为基础）' })
+  @RequirePermission(Permission.EDIT_LISTS)
+  createDraft(
+    @Args('regionCode') regionCode: string,
+    @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
+    @Args('changeReason', { type: () => String, nullable: true }) changeReason: string | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.createDraft(ctx.actor, regionCode, kind, changeReason);
+  }
+
+  @Mutation(() => ListItemModel, { description: 'create or replace by itemCode; a stale expectedRevision gets VERSION_CONFLICT' })
+  @RequirePermission(Permission.EDIT_LISTS)
+  saveItem(
+    @Args('versionId', { type: () => ID }) versionId: string,
+    @Args('input') input: ListItemInput,
+    @Args('expectedRevision', { type: () => Int, nullable: true }) expectedRevision: number | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.saveItem(ctx.actor, versionId, input, expectedRevision);
+  }
+
+  @Mutation(() => Boolean)
+  @RequirePermission(Permission.EDIT_LISTS)
+  removeItem(
+    @Args('versionId', { type: () => ID }) versionId: string,
+    @Args('itemCode') itemCode: string,
+    @Args('expectedRevision', { type: () => Int, nullable: true }) expectedRevision: number | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.removeItem(ctx.actor, versionId, itemCode, expectedRevision);
+  }
+
+  @Mutation(() => ListVersionModel)
+  @RequirePermission(Permission.EDIT_LISTS)
+  submitForReview(@Args('versionId', { type: () => ID }) versionId: string, @Context() ctx: GraphQLRequestContext) {
+    return this.versions.submitForReview(ctx.actor, versionId);
+  }
+
+  @Mutation(() => ListVersionModel, { description: 'reviewer, never the author' })
+  @RequirePermission(Permission.REVIEW_LISTS)
+  approveVersion(
+    @Args('versionId', { type: () => ID }) versionId: string,
+    @Args('opinion', { type: () => String, nullable: true }) opinion: string | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.approveVersion(ctx.actor, versionId, opinion);
+  }
+
+  @Mutation(() => ListVersionModel, { description: 'back to DRAFT with the opinion kept' })
+  @RequirePermission(Permission.REVIEW_LISTS)
+  rejectVersion(
+    @Args('versionId', { type: () => ID }) versionId: string,
+    @Args('opinion') opinion: string,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.rejectVersion(ctx.actor, versionId, opinion);
+  }
+
+  @Mutation(() => ListVersionModel)
+  @RequirePermission(Permission.PUBLISH_LISTS)
+  publishVersion(
+    @Args('versionId', { type: () => ID }) versionId: string,
+    @Args('effectiveFrom', { type: () => LocalDateScalar }) effectiveFrom: string,
+    @Args('approvalDocNumber') approvalDocNumber: string,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.publishVersion(ctx.actor, versionId, effectiveFrom, approvalDocNumber);
+  }
+}
