@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AccountabilityModule } from '../modules/accountability/accountability.module.js';
+import { SynonymsAdminResolver } from '../modules/accountability/accountability.resolver.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
@@ -8,7 +10,7 @@ import { ListsAdminResolver } from '../modules/lists/lists.resolver.js';
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule, ListsModule],
-  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver],
+  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule],
+  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver],
 })
 export class AdminOperationsModule {}

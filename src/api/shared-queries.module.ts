@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AccountabilityModule } from '../modules/accountability/accountability.module.js';
+import { AccountabilityResolver } from '../modules/accountability/accountability.resolver.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesResolver } from '../modules/bodies/bodies.resolver.js';
 import { ListsModule } from '../modules/lists/lists.module.js';
@@ -8,7 +10,7 @@ import { RegionsResolver } from '../modules/regions/regions.resolver.js';
 
 /** Resolvers served on both endpoints; what each caller sees is decided in the services. */
 @Module({
-  imports: [RegionsModule, BodiesModule, ListsModule],
-  providers: [RegionsResolver, BodiesResolver, ListVersionsQueryResolver, ListItemResolver, CooperatingDutyResolver],
+  imports: [RegionsModule, BodiesModule, ListsModule, AccountabilityModule],
+  providers: [RegionsResolver, BodiesResolver, ListVersionsQueryResolver, ListItemResolver, CooperatingDutyResolver, AccountabilityResolver],
 })
 export class SharedQueriesModule {}

@@ -1,4 +1,5 @@
 import { UserEntity } from '../auth/user.entity.js';
+import { SearchSynonymEntity } from '../modules/accountability/search-synonym.entity.js';
 import { BodyEntity } from '../modules/bodies/body.entity.js';
 import { InstrumentVersionEntity } from '../modules/legal/instrument-version.entity.js';
 import { LegalInstrumentEntity } from '../modules/legal/legal-instrument.entity.js';
@@ -21,4 +22,5 @@ export const entities = [
   ListVersionEntity,
   ListItemEntity,
   ItemCitationEntity,
+  SearchSynonymEntity,
 ];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ANONYMOUS, can, coversRegion, type Actor } from '../../auth/actor.js';
+import { ANONYMOUS, can, coversRegion, regionPrefix, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput } from '../../common/domain-error.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -113,6 +113,19 @@ export class ListReadService {
       .andWhere('v.effective_from <= :asOf AND (v.effective_to IS NULL OR v.effective_to > :asOf)', { asOf })
       .getOne();
     return v && this.canSee(scope, v) ? toVersionModel(v) : null;
+  }
+
+  /** The versions in force on `asOf` in a township, or in every township of a county. */
+  async versionsInForceWithin(scope: ReadScope, regionCode: string, asOf: string): Promise<ListVersionModel[]> {
+    const prefix = regionPrefix(regionCode);
+    const rows = await this.dataSource
+      .getRepository(ListVersionEntity)
+      .createQueryBuilder('v')
+      .where('v.region_code BETWEEN :low AND :high', { low: prefix.padEnd(12, '0'), high: prefix.padEnd(12, '9') })
+      .andWhere('v.status IN (:...published)', { published: PUBLISHED_STATUSES })
+      .andWhere('v.effective_from <= :asOf AND (v.effective_to IS NULL OR v.effective_to > :asOf)', { asOf })
+      .getMany();
+    return rows.filter((v) => this.canSee(scope, v)).map(toVersionModel);
   }
 
   /** History, newest first. */

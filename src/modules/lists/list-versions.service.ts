@@ -7,6 +7,7 @@ import { badInput, conflict, forbidden, notFound } from '../../common/domain-err
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
 import { countyOf, RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
+import { searchDocument, SEARCH_VECTOR_SQL } from '../accountability/item-search-document.js';
 import { ListItemPreparer, type PreparedItem } from './list-item.preparer.js';
 import { itemRowToModel, toVersionModel } from './list-read.service.js';
 import { lockVersionForWrite, requireRevision, requireStatus, translateDatabaseError } from './list-version.access.js';
@@ -101,17 +102,24 @@ export class ListVersionsService {
   /** Writes one prepared item as the draft's pending row (replacing an earlier one) with its citations. */
   async writeDraftItem(em: EntityManager, version: ListVersionEntity, item: PreparedItem): Promise<ListItemModel> {
     await em.query('DELETE FROM list_item WHERE list_id = $1 AND item_code = $2 AND from_version = $3 AND pending', [version.listId, item.itemCode, version.number]);
+    const doc = searchDocument({
+      ...item,
+      cooperatingDuties: item.cooperating.map((c) => c.duty),
+      citationLabels: item.citations.map((c) => c.label),
+    });
     const [row] = await em.query(
       `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, name, description, sub_item, handling_unit,
          section, category, source, accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis,
-         staged_duties, accountability_circumstances, exemptions, keywords, has_unresolved_citations)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::jsonb,$18,$19,$20,$21,$22,$23)
+         staged_duties, accountability_circumstances, exemptions, keywords, has_unresolved_citations, search_vector, search_text)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::jsonb,$18,$19,$20,$21,$22,$23,
+         ${SEARCH_VECTOR_SQL('$24', '$25', '$26', '$27')}, $28)
        RETURNING *`,
       [
         version.listId, version.regionCode, version.kind, item.itemCode, version.number, item.name, item.description, item.subItem,
         item.handlingUnit, item.section, item.category, item.source, item.accountableBodyId, item.townshipRole, item.townshipDuty,
         item.villageDuty, JSON.stringify(item.cooperating), item.legalBasis, item.stagedDuties, item.accountabilityCircumstances,
         item.exemptions, item.keywords, item.citations.some((c) => !c.resolved),
+        doc.a, doc.b, doc.c, doc.d, doc.text,
       ],
     );
     if (item.citations.length) {

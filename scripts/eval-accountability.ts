@@ -1,0 +1,60 @@
+/**
+ * `npm run eval:accountability`: starts Quanze on a fresh embedded database with the demo data
+ * (or on DATABASE_URL), asks every question of test/accountability/eval-set.json over HTTP, and
+ * prints hit@1, hit@3 and no-match accuracy, beside a plain substring search over item names.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startRegistry } from '../src/bootstrap.js';
+import { freePort } from '../src/database/embedded-postgres.js';
+import { loadConfig } from '../src/config/config.js';
+import { evaluate, formatFigures, loadEvalSet, substringRank, WHO_IS_ACCOUNTABLE, type EvalCase } from '../test/accountability/evaluation.js';
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanze-eval-'));
+  const config = loadConfig({ ...process.env, QUANZE_DATA_DIR: dataDir, PORT: String(await freePort()), QUANZE_DEMO_DATA: 'true' });
+  const registry = await startRegistry(config, { logger: false });
+  const gql = async (query: string, variables: Record<string, unknown>) => {
+    const res = await fetch(`${registry.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as { data?: any; errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  try {
+    const setName = process.argv.includes('--holdout') ? 'holdout-set.json' : 'eval-set.json';
+    const cases = loadEvalSet(setName);
+    const started = Date.now();
+    const search = await evaluate(cases, async (c: EvalCase) =>
+      (await gql(WHO_IS_ACCOUNTABLE, { q: c.question, r: c.regionCode, d: c.asOf ?? null })).whoIsAccountable.answers.map((a: any) => a.item.itemCode),
+    );
+    const perQuestion = (Date.now() - started) / cases.length;
+    const itemsInForce = async (c: EvalCase) => {
+      const towns = c.regionCode.endsWith('000000')
+        ? (await gql('query($p:String!){ regions(parentCode:$p){ code } }', { p: c.regionCode })).regions.map((r: any) => r.code)
+        : [c.regionCode];
+      const items: { itemCode: string; name: string }[] = [];
+      for (const town of towns)
+        for (const kind of ['POWER', 'RESPONSIBILITY']) {
+          const v = (await gql('query($r:String!,$k:ListKind!,$d:Date){ listVersionInForce(regionCode:$r, kind:$k, asOf:$d){ items(first:1000){ edges { node { itemCode name } } } } }', { r: town, k: kind, d: c.asOf ?? null })).listVersionInForce;
+          if (v) items.push(...v.items.edges.map((e: any) => e.node));
+        }
+      return items;
+    };
+    const baseline = await evaluate(cases, async (c) => substringRank(c.question, await itemsInForce(c)));
+    console.log(`${setName}: ${cases.length} questions, ${perQuestion.toFixed(1)} ms per question over HTTP`);
+    console.log(formatFigures('whoIsAccountable      ', search));
+    console.log(formatFigures('substring over names  ', baseline));
+    if (process.argv.includes('--misses')) for (const m of search.misses) console.log(`  miss: ${m.question}  expected ${m.expected.join('|') || '(nothing)'}  got ${m.got.join(', ') || '(nothing)'}`);
+    if (process.argv.includes('--json')) console.log(JSON.stringify({ search, baseline }));
+  } finally {
+    await registry.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

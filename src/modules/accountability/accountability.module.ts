@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { BodiesModule } from '../bodies/bodies.module.js';
+import { ListsModule } from '../lists/lists.module.js';
+import { RegionsModule } from '../regions/regions.module.js';
+import { AccountabilityService } from './accountability.service.js';
+import { SynonymsService } from './synonyms.service.js';
+
+@Module({
+  imports: [RegionsModule, BodiesModule, ListsModule],
+  providers: [AccountabilityService, SynonymsService],
+  exports: [AccountabilityService, SynonymsService],
+})
+export class AccountabilityModule {}

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { badInput } from '../../common/domain-error.js';
+import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
+import { itemRowToModel, ListReadService, type ReadScope } from '../lists/list-read.service.js';
+import { RegionsService } from '../regions/regions.service.js';
+import type { ListVersionModel } from '../lists/list.model.js';
+import type { AccountabilityResultModel } from './accountability.model.js';
+import { analyzeQuestion, type QueryTerm } from './question-analyzer.js';
+import { SynonymsService } from './synonyms.service.js';
+
+/**
+ * Ranking. A term's contribution is its weight times where it matched: name or keywords (A)
+ * count most, the description (B) less, duties (C) and legal basis (D) least. An answer must
+ * reach MIN_SCORE (one meaningful word in a name, or a synonym in a description) and keep within
+ * RELATIVE_CUTOFF of the best, so an unrelated question gets no answers rather than the least bad.
+ */
+export const FIELD_FACTORS = { A: 1, B: 0.6, C: 0.3, D: 0.15 } as const;
+export const MIN_SCORE = 1.2;
+export const RELATIVE_CUTOFF = 0.3;
+const MAX_FIRST = 20;
+
+const quote = (token: string) => `'${token.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+const tsquery = (term: QueryTerm, weights = '') => term.tokens.map((t) => quote(t) + (weights ? `:${weights}` : '')).join(' & ');
+
+@Injectable()
+export class AccountabilityService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+    private readonly reads: ListReadService,
+    private readonly synonyms: SynonymsService,
+  ) {}
+
+  async whoIsAccountable(
+    scope: ReadScope,
+    question: string,
+    regionInput: string,
+    asOfInput: string | null | undefined,
+    firstInput: number | null | undefined,
+  ): Promise<AccountabilityResultModel> {
+    const first = firstInput ?? 5;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) throw badInput('first', `first 应为1至${MAX_FIRST}之间的整数`);
+    const asOf = asOfInput ?? todayInChina();
+    if (!parseLocalDate(asOf)) throw badInput('asOf', `日期“${asOf}”无效`);
+    const analyzed = analyzeQuestion(question, await this.synonyms.synonymMap());
+    const region = await this.regions.requireRegion(regionInput, 'regionCode');
+    if (region.level !== 'TOWNSHIP' && region.level !== 'COUNTY')
+      throw badInput('regionCode', `请指定乡镇（街道）或县（市、区），“${region.name}”是${region.level === 'VILLAGE' ? '村级' : '市级以上'}区划`);
+    const result: AccountabilityResultModel = { question: analyzed.question, regionCode: region.code, asOf, terms: analyzed.terms.map((t) => t.term), answers: [] };
+    if (!analyzed.terms.length) return result;
+
+    const versions = await this.reads.versionsInForceWithin(scope, region.code, asOf);
+    if (!versions.length) return result;
+    const search = buildSearchQuery(analyzed.terms, versions, first);
+    const rows: Record<string, any>[] = await this.dataSource.query(search.sql, search.params);
+    const best = rows[0] ? Number(rows[0].score) : 0;
+    const byList = new Map(versions.map((v) => [v.listId, v]));
+    result.answers = rows
+      .filter((r) => Number(r.score) >= best * RELATIVE_CUTOFF)
+      .map((r) => {
+        const item = itemRowToModel(r);
+        const version = byList.get(r.list_id)!;
+        return {
+          item,
+          version,
+          townshipRole: item.townshipRole,
+          cooperating: item.cooperating,
+          villageDuty: item.villageDuty,
+          accountableBodyId: item.accountableBodyId,
+          itemId: item.id,
+          townshipCode: version.regionCode,
+          score: Math.round(Number(r.score) * 1000) / 1000,
+          matchedTerms: r.matched_terms,
+        };
+      });
+    return result;
+  }
+}
+
+/** The ranked search over the items of the given versions, as one SQL statement and its parameters. */
+export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionModel, 'listId' | 'number'>[], first: number) {
+  return {
+    sql: SEARCH_SQL,
+    params: [
+      versions.map((v) => v.listId),
+      versions.map((v) => v.number),
+      terms.map((t) => t.term),
+      terms.map((t) => tsquery(t)),
+      terms.map((t) => tsquery(t, 'A')),
+      terms.map((t) => tsquery(t, 'AB')),
+      terms.map((t) => tsquery(t, 'ABC')),
+      terms.map((t) => t.weight),
+      terms.map((t) => t.group),
+      [FIELD_FACTORS.A, FIELD_FACTORS.B, FIELD_FACTORS.C, FIELD_FACTORS.D],
+      MIN_SCORE,
+      first,
+    ],
+  };
+}
+
+/**
+ * The township's rows first (btree on list and version range, a few hundred rows), then the
+ * text match on those rows only: steady latency whatever the size of the table.
+ */
+const SEARCH_SQL = `
+WITH versions AS (
+  SELECT * FROM unnest($1::uuid[], $2::int[]) AS v(list_id, number)
+), candidates AS MATERIALIZED (
+  SELECT i.* FROM versions v
+  JOIN list_item i ON i.list_id = v.list_id AND NOT i.pending
+   AND i.from_version <= v.number AND (i.to_version IS NULL OR i.to_version > v.number)
+), terms AS (
+  SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[]) AS t(term, q, qa, qab, qabc, weight, grp)
+), hits AS (
+  SELECT c.id, t.term, t.grp, t.weight * CASE
+      WHEN c.search_vector @@ t.qa::tsquery THEN ($10::float8[])[1]
+      WHEN c.search_vector @@ t.qab::tsquery THEN ($10::float8[])[2]
+      WHEN c.search_vector @@ t.qabc::tsquery THEN ($10::float8[])[3]
+      ELSE ($10::float8[])[4] END AS points,
+    count(*) OVER (PARTITION BY t.term) AS df
+  FROM candidates c JOIN terms t ON c.search_vector @@ t.q::tsquery
+), matches AS (
+  -- A term found in many of the candidate items tells them apart less (inverse document frequency).
+  SELECT h.id, h.term, h.grp, h.points * ln(n.total::float8 / h.df + 1) / ln(n.total::float8 + 1) AS points
+  FROM hits h CROSS JOIN (SELECT greatest(count(*), 2) AS total FROM candidates) n
+), best_of_group AS (
+  SELECT DISTINCT ON (id, grp) id, term, points FROM matches ORDER BY id, grp, points DESC
+), scored AS (
+  SELECT id, sum(points) AS score, array_agg(term ORDER BY points DESC, term) AS matched_terms
+  FROM best_of_group GROUP BY id HAVING sum(points) >= $11 - 1e-9
+)
+SELECT c.id, c.list_id, c.item_code, c.name, c.description, c.sub_item, c.handling_unit, c.section, c.category, c.source,
+  c.accountable_body_id, c.township_role, c.township_duty, c.village_duty, c.cooperating, c.legal_basis,
+  c.staged_duties, c.accountability_circumstances, c.exemptions, c.keywords, s.score, s.matched_terms
+FROM scored s JOIN candidates c ON c.id = s.id
+ORDER BY s.score DESC, c.item_code
+LIMIT $12`;

@@ -1,0 +1,43 @@
+import { segmentForIndex } from './chinese-text.js';
+
+/** What of an item is searched, by weight: A name/keywords, B description, C duties, D legal basis. */
+export interface SearchableItem {
+  name: string;
+  subItem?: string | null;
+  keywords: string[];
+  description: string | null;
+  townshipDuty: string | null;
+  villageDuty: string | null;
+  cooperatingDuties: string[];
+  stagedDuties: string[];
+  citationLabels: string[];
+}
+
+export interface SearchDocument {
+  /** Space-joined tokens per weight, for setweight(to_tsvector('simple', …)). */
+  a: string;
+  b: string;
+  c: string;
+  d: string;
+  /** Unsegmented name and keywords, for trigram similarity. */
+  text: string;
+}
+
+const tokens = (texts: (string | null | undefined)[]) => texts.flatMap((t) => segmentForIndex(t)).join(' ');
+
+export function searchDocument(item: SearchableItem): SearchDocument {
+  // Keywords are curated colloquial phrases: indexed whole as well as segmented.
+  const keywordLexemes = item.keywords.map((k) => k.replace(/\s+/g, ''));
+  return {
+    a: [tokens([item.name, item.subItem, ...item.keywords]), ...keywordLexemes].filter(Boolean).join(' '),
+    b: tokens([item.description]),
+    c: tokens([item.townshipDuty, item.villageDuty, ...item.cooperatingDuties, ...item.stagedDuties]),
+    d: tokens(item.citationLabels),
+    text: [item.name, item.subItem, ...item.keywords].filter(Boolean).join(' '),
+  };
+}
+
+/** The SQL expression building the weighted vector from four text parameters. */
+export const SEARCH_VECTOR_SQL = (a: string, b: string, c: string, d: string) =>
+  `setweight(to_tsvector('simple', ${a}), 'A') || setweight(to_tsvector('simple', ${b}), 'B') || ` +
+  `setweight(to_tsvector('simple', ${c}), 'C') || setweight(to_tsvector('simple', ${d}), 'D')`;

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { Actor } from '../../auth/actor.js';
+import { badInput, notFound } from '../../common/domain-error.js';
+import { SearchSynonymEntity } from './search-synonym.entity.js';
+
+const CACHE_MS = 60_000;
+const TERM_RE = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
+
+/**
+ * The synonym table, as data an ADMIN extends without a release. Cached per process and
+ * refreshed on every change here, and at least once a minute for changes made by other instances.
+ */
+@Injectable()
+export class SynonymsService {
+  private cache: { at: number; map: Map<string, string[]> } | null = null;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async synonymMap(): Promise<ReadonlyMap<string, string[]>> {
+    if (!this.cache || Date.now() - this.cache.at > CACHE_MS) {
+      const rows = await this.dataSource.getRepository(SearchSynonymEntity).find({ order: { term: 'ASC' } });
+      this.cache = { at: Date.now(), map: new Map(rows.map((r) => [r.term, r.expansions])) };
+    }
+    return this.cache.map;
+  }
+
+  async list(): Promise<SearchSynonymEntity[]> {
+    return this.dataSource.getRepository(SearchSynonymEntity).find({ order: { term: 'ASC' } });
+  }
+
+  async save(actor: Actor, term: string, expansions: string[]): Promise<SearchSynonymEntity> {
+    const t = term.trim();
+    if (!TERM_RE.test(t)) throw badInput('term', '同义词须为1至20个汉字、字母或数字');
+    const list = [...new Set(expansions.map((e) => e.trim()).filter(Boolean))];
+    if (list.length === 0 || list.length > 10) throw badInput('expansions', '须给出1至10个对应的规范用语');
+    const bad = list.findIndex((e) => !TERM_RE.test(e));
+    if (bad >= 0) throw badInput(`expansions[${bad}]`, '规范用语须为1至20个汉字、字母或数字');
+    const repo = this.dataSource.getRepository(SearchSynonymEntity);
+    await repo.upsert({ term: t, expansions: list, updatedBy: actor.username ?? 'system' }, ['term']);
+    this.cache = null;
+    return repo.findOneByOrFail({ term: t });
+  }
+
+  async remove(term: string): Promise<boolean> {
+    const result = await this.dataSource.getRepository(SearchSynonymEntity).delete({ term: term.trim() });
+    if (!result.affected) throw notFound(`同义词“${term}”不存在`);
+    this.cache = null;
+    return true;
+  }
+}

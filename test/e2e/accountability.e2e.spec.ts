@@ -1,0 +1,186 @@
+import { analyzeQuestion } from '../../src/modules/accountability/question-analyzer.js';
+import { buildSearchQuery } from '../../src/modules/accountability/accountability.service.js';
+import { evaluate, formatFigures, loadEvalSet, WHO_IS_ACCOUNTABLE } from '../accountability/evaluation.js';
+import { codeOf, startTestApp, type TestApp } from '../setup/test-app.js';
+
+const TOWN_A = '320282100000';
+const TOWN_B = '320282103000';
+const COUNTY = '320282000000';
+const ASK = `query($q: String!, $r: String!, $d: Date, $n: Int) {
+  whoIsAccountable(question: $q, regionCode: $r, asOf: $d, first: $n) {
+    question regionCode asOf terms
+    answers {
+      score matchedTerms townshipRole villageDuty
+      item { itemCode name section accountabilityCircumstances exemptions }
+      township { code name }
+      accountableBody { name level }
+      cooperating { body { name } duty }
+      citations { label text resolved }
+      version { number approvalDocNumber effectiveFrom effectiveTo }
+    }
+  }
+}`;
+
+/** The figure the evaluation reached when the search was tuned; the test fails below it. */
+const HIT_AT_1_FLOOR = 0.95;
+/** The held-out set (written without seeing the synonym table) measured 28.2% when the tuning stopped. */
+const HOLDOUT_HIT_AT_1_FLOOR = 0.28;
+
+describe('who is accountable for X?', () => {
+  let app: TestApp;
+  const ask = async (q: string, r = TOWN_A, d?: string, n?: number) => {
+    const res = await app.publicGql(ASK, { q, r, d: d ?? null, n: n ?? null });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data.whoIsAccountable;
+  };
+  const codes = (result: any) => result.answers.map((a: any) => a.item.itemCode);
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app?.close());
+
+  it.each([
+    ['村口有人乱搭棚子归哪里管', '320282-100-JB-002'],
+    ['收完麦子有人烧地冒黑烟', '320282-100-JB-003'],
+    ['违建', '320282-100-JB-002'],
+    ['兄弟分家闹翻了找谁调解', '320282-100-JB-004'],
+    ['家里困难想吃低保', '320282-100-JB-012'],
+  ])('answers the demo question %s with %s at rank 1', async (question, code) => {
+    const result = await ask(question);
+    expect(codes(result)[0]).toBe(code);
+    expect(result.terms.length).toBeGreaterThan(0);
+  });
+
+  it('carries what a clerk needs to act', async () => {
+    const [top] = (await ask('收完麦子有人烧地冒黑烟')).answers;
+    expect(top.townshipRole).toBe('LEAD');
+    expect(top.accountableBody).toEqual({ name: '张渚镇人民政府', level: 'TOWNSHIP' });
+    expect(top.cooperating.map((c: any) => c.body.name)).toEqual(['无锡市宜兴生态环境局', '宜兴市农业农村局']);
+    expect(top.villageDuty).toContain('网格员');
+    expect(top.citations.find((c: any) => c.label === '《中华人民共和国大气污染防治法》第七十七条')?.text).toContain('禁止露天焚烧秸秆');
+    expect(top.item.accountabilityCircumstances.length).toBeGreaterThan(0);
+    expect(top.item.exemptions.length).toBeGreaterThan(0);
+    expect(top.version).toMatchObject({ number: 2, approvalDocNumber: '宜政发〔2026〕31号', effectiveFrom: '2026-07-01', effectiveTo: null });
+    expect(top.matchedTerms).toEqual(expect.arrayContaining(['秸秆焚烧']));
+    expect(top.township).toEqual({ code: TOWN_A, name: '张渚镇' });
+  });
+
+  it('answers COOPERATE and RECLAIMED roles with the leading department', async () => {
+    const [coop] = (await ask('地里有人偷偷埋坟')).answers;
+    expect(coop.townshipRole).toBe('COOPERATE');
+    const [reclaimed] = (await ask('上户口找谁')).answers;
+    expect(reclaimed).toMatchObject({ townshipRole: 'RECLAIMED', accountableBody: { name: '宜兴市公安局', level: 'COUNTY' } });
+  });
+
+  it('splits a matter by sub-case: 违法建设 gives the township item and the county department item', async () => {
+    const found = codes(await ask('违法建设'));
+    expect(found[0]).toBe('320282-100-JB-002');
+    expect(found).toContain('320282-100-PH-005');
+    const answers = (await ask('违法建设')).answers;
+    const land = answers.find((a: any) => a.item.itemCode === '320282-100-PH-005');
+    expect(land.accountableBody.name).toBe('宜兴市自然资源和规划局');
+    expect(land.citations.map((c: any) => c.label)).toContain('《中华人民共和国土地管理法》第七十五条');
+  });
+
+  it.each(['火星探测', '股票开户', '手机话费充值'])('answers nothing relevant to %s rather than the least bad', async (question) => {
+    expect((await ask(question)).answers).toEqual([]);
+  });
+
+  it('refuses an empty or overlong question and a bad region', async () => {
+    for (const q of ['', '   ', '违'.repeat(201)]) {
+      const res = await app.publicGql(ASK, { q, r: TOWN_A });
+      expect(codeOf(res)).toBe('BAD_USER_INPUT');
+      expect(res.errors![0].extensions!.field).toBe('question');
+    }
+    expect(codeOf(await app.publicGql(ASK, { q: '违建', r: '32' }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await app.publicGql(ASK, { q: '违建', r: TOWN_A, n: 500 }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers from the version in force on either side of a boundary', async () => {
+    const before = await ask('孩子周末上的补习班是谁在管', TOWN_A, '2026-06-30');
+    expect(codes(before)[0]).toBe('320282-100-PH-004');
+    expect(before.answers[0].version.number).toBe(1);
+    const after = await ask('孩子周末上的补习班是谁在管', TOWN_A, '2026-07-01');
+    expect(codes(after)).not.toContain('320282-100-PH-004');
+    expect(after.answers.every((a: any) => a.version.number === 2)).toBe(true);
+    expect((await ask('违建', TOWN_A, '2024-12-31')).answers).toEqual([]);
+  });
+
+  it('searches every township of a county', async () => {
+    const towns = new Set((await ask('违建', COUNTY, undefined, 10)).answers.map((a: any) => a.township.code));
+    expect(towns).toEqual(new Set([TOWN_A, TOWN_B]));
+  });
+
+  it('lets an ADMIN extend the synonym table without a release', async () => {
+    expect((await ask('村里有人偷偷开土窑')).answers).toEqual([]);
+    const save = await app.adminGql('mutation { saveSynonym(term: "土窑", expansions: ["违法占用耕地"]) { term expansions } }');
+    expect(save.data.saveSynonym).toEqual({ term: '土窑', expansions: ['违法占用耕地'] });
+    expect(codes(await ask('村里有人偷偷开土窑'))[0]).toBe('320282-100-PH-005');
+    const editor = await app.createUser('synonym-editor', 'EDITOR', COUNTY);
+    expect(codeOf(await app.adminGql('mutation { saveSynonym(term: "x", expansions: ["y"]) { term } }', {}, editor))).toBe('FORBIDDEN');
+    expect(codeOf(await app.adminGql('mutation { saveSynonym(term: "烧 垃圾", expansions: ["y"]) { term } }'))).toBe('BAD_USER_INPUT');
+  });
+
+  it(`keeps hit@1 on the evaluation set at or above ${HIT_AT_1_FLOOR * 100}% and answers nothing where nothing fits`, async () => {
+    const figures = await evaluate(loadEvalSet(), async (c) => {
+      const res = await app.publicGql(WHO_IS_ACCOUNTABLE, { q: c.question, r: c.regionCode, d: c.asOf ?? null });
+      return res.data.whoIsAccountable.answers.map((a: any) => a.item.itemCode);
+    });
+    console.log(formatFigures(`evaluation (${app.engine})`, figures));
+    expect(figures.hitAt1).toBeGreaterThanOrEqual(HIT_AT_1_FLOOR);
+    expect(figures.noMatchAccuracy).toBe(1);
+  });
+
+  it(`keeps hit@1 on the held-out set at or above ${HOLDOUT_HIT_AT_1_FLOOR * 100}%`, async () => {
+    const figures = await evaluate(loadEvalSet('holdout-set.json'), async (c) => {
+      const res = await app.publicGql(WHO_IS_ACCOUNTABLE, { q: c.question, r: c.regionCode, d: c.asOf ?? null });
+      return res.data.whoIsAccountable.answers.map((a: any) => a.item.itemCode);
+    });
+    console.log(formatFigures(`held-out (${app.engine})`, figures));
+    expect(figures.hitAt1).toBeGreaterThanOrEqual(HOLDOUT_HIT_AT_1_FLOOR - 1e-9);
+    expect(figures.noMatchAccuracy).toBe(1);
+  });
+
+  it('reads the township rows by index over 10,000 items, never scanning the items table', async () => {
+    // 40 townships × 250 published items, generated in SQL like the demo items' wording.
+    const ds = app.dataSource;
+    const [body] = await ds.query(`SELECT id FROM body WHERE name = '宜兴市农业农村局'`);
+    const towns: { code: string }[] = await ds.query(`SELECT code FROM region WHERE level = 'TOWNSHIP' AND code LIKE '3205%' ORDER BY code LIMIT 40`);
+    const [sample] = await ds.query(`SELECT search_vector, search_text FROM list_item WHERE item_code = '320282-100-JB-002' AND NOT pending LIMIT 1`);
+    let target: string | undefined;
+    await ds.transaction(async (em) => {
+      for (const { code } of towns) {
+        const [list] = await em.query(`INSERT INTO duty_list (region_code, county_code, kind) VALUES ($1, $2, 'RESPONSIBILITY') RETURNING id`, [code, `${code.slice(0, 6)}000000`]);
+        await em.query(`INSERT INTO list_version (list_id, region_code, kind, number, status, created_by) VALUES ($1, $2, 'RESPONSIBILITY', 1, 'DRAFT', 'generator')`, [list.id, code]);
+        await em.query(
+          `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, name, section, accountable_body_id, township_role, search_vector, search_text)
+           SELECT $1, $2, 'RESPONSIBILITY', 'G-' || n, 1, '事项' || n, 'COOPERATIVE', $3, 'COOPERATE',
+                  CASE WHEN n % 50 = 0 THEN $4::tsvector ELSE to_tsvector('simple', '事项 ' || n || ' 配合 巡查') END, '事项' || n
+           FROM generate_series(1, 250) n`,
+          [list.id, code, body.id, sample.search_vector],
+        );
+        await em.query(`UPDATE list_version SET status = 'APPROVED' WHERE list_id = $1`, [list.id]);
+        await em.query(`UPDATE list_item SET pending = false WHERE list_id = $1`, [list.id]);
+        await em.query(`UPDATE list_version SET status = 'PUBLISHED', effective_from = '2025-01-01', approval_doc_number = '生成' WHERE list_id = $1`, [list.id]);
+        target ??= list.id;
+      }
+    });
+    await ds.query('ANALYZE list_item');
+    const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM list_item');
+    expect(n).toBeGreaterThanOrEqual(10_000);
+    const analyzed = analyzeQuestion('村口有人乱搭棚子归哪里管', new Map([['乱搭', ['违法建设', '乱搭乱建']]]));
+    const search = buildSearchQuery(analyzed.terms, [{ listId: target!, number: 1 }], 5);
+    const [{ 'QUERY PLAN': plan }] = await ds.query(`EXPLAIN (FORMAT JSON) ${search.sql}`, search.params);
+    const scans: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string }[] = [];
+    const walk = (node: any) => {
+      scans.push(node);
+      (node.Plans ?? []).forEach(walk);
+    };
+    walk(plan[0].Plan);
+    expect(scans.filter((s) => s['Relation Name'] === 'list_item' && s['Node Type'] === 'Seq Scan')).toEqual([]);
+    expect(scans.some((s) => s['Relation Name'] === 'list_item' && /Index|Bitmap/.test(s['Node Type']))).toBe(true);
+    const rows = await ds.query(search.sql, search.params);
+    expect(rows.length).toBeGreaterThan(0);
+  });
+});
