@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountabilityModule } from '../modules/accountability/accountability.module.js';
 import { SynonymsAdminResolver } from '../modules/accountability/accountability.resolver.js';
+import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
@@ -11,6 +12,6 @@ import { ListsAdminResolver } from '../modules/lists/lists.resolver.js';
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
   imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule],
-  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver],
+  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, AuditResolver],
 })
 export class AdminOperationsModule {}

@@ -12,6 +12,9 @@ export interface Actor {
 
 export const ANONYMOUS: Actor = Object.freeze({ userId: null, username: null, role: null, regionCode: null });
 
+/** The registry itself acting (first start, demo data, operator CLI): recorded as such in the audit trail. */
+export const systemActor = (name = 'system'): Actor => ({ userId: null, username: name, role: 'ADMIN', regionCode: null });
+
 export function can(actor: Actor, permission: Permission): boolean {
   return actor.role !== null && ROLE_PERMISSIONS[actor.role].has(permission);
 }

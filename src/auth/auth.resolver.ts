@@ -1,4 +1,5 @@
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import type { GraphQLRequestContext } from '../api/graphql-context.js';
 import { Permission } from './permissions.js';
 import { RequirePermission } from './require-permission.decorator.js';
 import { AuthPayloadModel, UserInput, UserModel } from './auth.model.js';
@@ -24,7 +25,7 @@ export class AuthResolver {
 
   @Mutation(() => UserModel)
   @RequirePermission(Permission.MANAGE_USERS)
-  async createUser(@Args('input') input: UserInput): Promise<UserModel> {
-    return toUserModel(await this.auth.createUser(input));
+  async createUser(@Args('input') input: UserInput, @Context() ctx: GraphQLRequestContext): Promise<UserModel> {
+    return toUserModel(await this.auth.createUser(ctx.actor, input));
   }
 }

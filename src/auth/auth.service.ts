@@ -5,7 +5,8 @@ import type { DataSource } from 'typeorm';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 import { badInput, unauthenticated } from '../common/domain-error.js';
 import { RegionsService } from '../modules/regions/regions.service.js';
-import type { Actor } from './actor.js';
+import { systemActor, type Actor } from './actor.js';
+import { AuditService } from '../modules/audit/audit.service.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { ROLES, UserEntity, type Role } from './user.entity.js';
 
@@ -34,6 +35,7 @@ export class AuthService {
     @Inject(QUANZE_CONFIG) private readonly config: QuanzeConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
+    private readonly audit: AuditService,
   ) {}
 
   private get users() {
@@ -62,26 +64,29 @@ export class AuthService {
     return { userId: user.id, username: user.username, role: user.role, regionCode: user.regionCode };
   }
 
-  async createUser(input: NewUser): Promise<UserEntity> {
+  async createUser(actor: Actor, input: NewUser): Promise<UserEntity> {
     if (!/^[A-Za-z0-9_.@-]{3,64}$/.test(input.username))
       throw badInput('username', '用户名须为3至64位字母、数字或 _ . @ -');
     if (input.password.length < 10 || input.password.length > 200)
       throw badInput('password', '密码长度须为10至200位');
     if (!ROLES.includes(input.role)) throw badInput('role', `未知角色：${input.role}`);
-    let regionCode: string | null = null;
-    if (input.regionCode) {
-      regionCode = (await this.regions.requireRegion(input.regionCode, 'regionCode')).code;
-    } else if (input.role !== 'ADMIN') {
-      throw badInput('regionCode', '除系统管理员外，用户必须指定所辖区划');
-    }
-    if (await this.users.existsBy({ username: input.username }))
-      throw badInput('username', `用户名“${input.username}”已存在`);
-    return this.users.save(this.users.create({
-      username: input.username,
-      passwordHash: await hashPassword(input.password),
-      role: input.role,
-      regionCode,
-    }));
+    const passwordHash = await hashPassword(input.password);
+    return this.dataSource.transaction(async (em) => {
+      let regionCode: string | null = null;
+      if (input.regionCode) {
+        regionCode = (await this.regions.requireRegion(input.regionCode, 'regionCode', em)).code;
+      } else if (input.role !== 'ADMIN') {
+        throw badInput('regionCode', '除系统管理员外，用户必须指定所辖区划');
+      }
+      if (await em.existsBy(UserEntity, { username: input.username }))
+        throw badInput('username', `用户名“${input.username}”已存在`);
+      const user = await em.save(em.create(UserEntity, { username: input.username, passwordHash, role: input.role, regionCode }));
+      await this.audit.record(em, actor, {
+        action: 'createUser', entityType: 'User', entityId: user.id, regionCode,
+        after: { username: user.username, role: user.role, regionCode },
+      });
+      return user;
+    });
   }
 
   /** The first administrator, from ADMIN_USERNAME/ADMIN_PASSWORD, when no user exists yet. */
@@ -92,7 +97,7 @@ export class AuthService {
       this.logger.warn('No user exists and ADMIN_USERNAME/ADMIN_PASSWORD are not set: nobody can log in to /admin/graphql yet.');
       return;
     }
-    await this.createUser({ username: adminUsername, password: adminPassword, role: 'ADMIN' });
+    await this.createUser(systemActor('first-start'), { username: adminUsername, password: adminPassword, role: 'ADMIN' });
     this.logger.log(`Created the first administrator "${adminUsername}"`);
   }
 }

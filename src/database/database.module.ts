@@ -10,9 +10,13 @@ export type DatabaseEngine = 'embedded' | 'postgres';
 @Module({})
 export class DatabaseModule {
   static forRoot(url: string, engine: DatabaseEngine, poolSize: number): DynamicModule {
+    // PGlite is one backend: pglite-socket keeps a connection's messages together only inside a
+    // transaction, so concurrent statements from several connections interleave and fail
+    // ("portal does not exist"). One connection serialises them, which PGlite does anyway.
+    const connections = engine === 'embedded' ? 1 : poolSize;
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url, poolSize), retryAttempts: 0 })],
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url, connections), retryAttempts: 0 })],
       providers: [{ provide: DATABASE_ENGINE, useValue: engine }],
       exports: [DATABASE_ENGINE],
     };

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -38,8 +39,36 @@ export interface EmbeddedOptions {
   maxConnections: number;
 }
 
+export class DataDirInUseError extends Error {}
+
+/**
+ * PGlite does not lock its data folder, and two processes on one folder would corrupt it: a lock
+ * file holds the owner's pid. A lock left by a process that is gone (kill -9, power cut) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'quanze.lock');
+  const owner = fs.existsSync(lockFile) ? Number(fs.readFileSync(lockFile, 'utf8').trim()) : NaN;
+  if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner))
+    throw new DataDirInUseError(`the embedded database in ${dataDir} is in use by process ${owner} (is Quanze already running?): stop it first`);
+  fs.writeFileSync(lockFile, String(process.pid));
+  return () => fs.rmSync(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
-  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
+  let unlock = () => {};
+  if (options.dataDir) {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    unlock = lockDataDir(options.dataDir);
+  }
   const db = await PGlite.create(options.dataDir, {
     extensions: embeddedExtensions,
     loadDataDir: options.loadDataDir,
@@ -54,6 +83,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     async stop() {
       await server.stop();
       await db.close();
+      unlock();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { UserEntity } from '../auth/user.entity.js';
+import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { SearchSynonymEntity } from '../modules/accountability/search-synonym.entity.js';
 import { BodyEntity } from '../modules/bodies/body.entity.js';
 import { InstrumentVersionEntity } from '../modules/legal/instrument-version.entity.js';
@@ -23,4 +24,5 @@ export const entities = [
   ListItemEntity,
   ItemCitationEntity,
   SearchSynonymEntity,
+  AuditEventEntity,
 ];

@@ -15,14 +15,17 @@ export class HealthController {
   @Get()
   async health(@Res() res: Response) {
     const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2000))),
       ]);
       res.status(200).json({ status: 'ok', database: { engine: this.engine, status: 'up', latencyMs: Date.now() - started } });
     } catch {
       res.status(503).json({ status: 'error', database: { engine: this.engine, status: 'down' } });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

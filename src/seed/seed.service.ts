@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { systemActor } from '../auth/actor.js';
 import { readCsvRecords } from '../common/csv.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 import { BodiesService } from '../modules/bodies/bodies.service.js';
@@ -45,7 +46,7 @@ export class SeedService {
   async loadDemo(em: EntityManager): Promise<void> {
     await this.regions.loadVillages(DEMO_COUNTY, em);
     for (const row of readCsvRecords(fs.readFileSync(demoFile('bodies.csv'), 'utf8'))) {
-      await this.bodies.createBody(row['主体名称'], row['主体类型'], row['区划代码'], em);
+      await this.bodies.createBody(systemActor('demo-data'), row['主体名称'], row['主体类型'], row['区划代码'], em);
     }
     await this.legal.importCatalogue(readCatalogueCsv(fs.readFileSync(demoFile('legal.csv'), 'utf8')), em);
     await this.demoLists.load(em);

@@ -72,7 +72,7 @@ export class SynonymsAdminResolver {
 
   @Mutation(() => Boolean)
   @RequirePermission(Permission.MANAGE_CATALOGUE)
-  removeSynonym(@Args('term') term: string) {
-    return this.synonymsService.remove(term);
+  removeSynonym(@Args('term') term: string, @Context() ctx: GraphQLRequestContext) {
+    return this.synonymsService.remove(ctx.actor, term);
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../../auth/actor.js';
 import { badInput, notFound } from '../../common/domain-error.js';
+import { AuditService } from '../audit/audit.service.js';
 import { SearchSynonymEntity } from './search-synonym.entity.js';
 
 const CACHE_MS = 60_000;
@@ -16,7 +17,10 @@ const TERM_RE = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
 export class SynonymsService {
   private cache: { at: number; map: Map<string, string[]> } | null = null;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   async synonymMap(): Promise<ReadonlyMap<string, string[]>> {
     if (!this.cache || Date.now() - this.cache.at > CACHE_MS) {
@@ -37,15 +41,23 @@ export class SynonymsService {
     if (list.length === 0 || list.length > 10) throw badInput('expansions', '须给出1至10个对应的规范用语');
     const bad = list.findIndex((e) => !TERM_RE.test(e));
     if (bad >= 0) throw badInput(`expansions[${bad}]`, '规范用语须为1至20个汉字、字母或数字');
-    const repo = this.dataSource.getRepository(SearchSynonymEntity);
-    await repo.upsert({ term: t, expansions: list, updatedBy: actor.username ?? 'system' }, ['term']);
+    const saved = await this.dataSource.transaction(async (em) => {
+      const before = await em.findOneBy(SearchSynonymEntity, { term: t });
+      await em.upsert(SearchSynonymEntity, { term: t, expansions: list, updatedBy: actor.username ?? 'system' }, ['term']);
+      await this.audit.record(em, actor, { action: 'saveSynonym', entityType: 'SearchSynonym', entityId: t, regionCode: null, before: before?.expansions ?? null, after: list });
+      return em.findOneByOrFail(SearchSynonymEntity, { term: t });
+    });
     this.cache = null;
-    return repo.findOneByOrFail({ term: t });
+    return saved;
   }
 
-  async remove(term: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(SearchSynonymEntity).delete({ term: term.trim() });
-    if (!result.affected) throw notFound(`同义词“${term}”不存在`);
+  async remove(actor: Actor, term: string): Promise<boolean> {
+    await this.dataSource.transaction(async (em) => {
+      const before = await em.findOneBy(SearchSynonymEntity, { term: term.trim() });
+      if (!before) throw notFound(`同义词“${term}”不存在`);
+      await em.delete(SearchSynonymEntity, { term: before.term });
+      await this.audit.record(em, actor, { action: 'removeSynonym', entityType: 'SearchSynonym', entityId: before.term, regionCode: null, before: before.expansions });
+    });
     this.cache = null;
     return true;
   }

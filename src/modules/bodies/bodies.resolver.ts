@@ -38,13 +38,13 @@ export class BodiesAdminResolver {
 
   @Mutation(() => BodyModel)
   @RequirePermission(Permission.MANAGE_BODIES)
-  createBody(@Args('name') name: string, @Args('kind') kind: string, @Args('regionCode') regionCode: string) {
-    return this.bodies.createBody(name, kind, regionCode);
+  createBody(@Args('name') name: string, @Args('kind') kind: string, @Args('regionCode') regionCode: string, @Context() ctx: GraphQLRequestContext) {
+    return this.bodies.createBody(ctx.actor, name, kind, regionCode);
   }
 
   @Mutation(() => BodyModel)
   @RequirePermission(Permission.MANAGE_BODIES)
-  renameBody(@Args('id', { type: () => ID }) id: string, @Args('name') name: string) {
-    return this.bodies.renameBody(id, name);
+  renameBody(@Args('id', { type: () => ID }) id: string, @Args('name') name: string, @Context() ctx: GraphQLRequestContext) {
+    return this.bodies.renameBody(ctx.actor, id, name);
   }
 }

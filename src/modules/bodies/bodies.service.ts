@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badInput, notFound } from '../../common/domain-error.js';
-import { regionPrefix } from '../../auth/actor.js';
+import { isUuid } from '../../common/ids.js';
+import { regionPrefix, type Actor } from '../../auth/actor.js';
+import { AuditService } from '../audit/audit.service.js';
 import { levelOfCode } from '../regions/region-extract.js';
 import { countyOf, RegionsService } from '../regions/regions.service.js';
 import { BODY_KINDS, BodyEntity, type BodyKind } from './body.entity.js';
@@ -24,6 +26,7 @@ export class BodiesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
+    private readonly audit: AuditService,
   ) {}
 
   private get repo() {
@@ -42,29 +45,40 @@ export class BodiesService {
     return rows.map(toBodyModel);
   }
 
-  async createBody(name: string, kind: string, regionInput: string, manager?: EntityManager): Promise<BodyModel> {
+  async createBody(actor: Actor, name: string, kind: string, regionInput: string, manager?: EntityManager): Promise<BodyModel> {
     const cleanName = name.trim();
     if (!NAME_RE.test(cleanName)) throw badInput('name', '主体名称不能为空，且不超过100个字符');
     if (!BODY_KINDS.includes(kind as BodyKind))
       throw badInput('kind', `主体类型“${kind}”无效，应为：${BODY_KINDS.join('、')}`);
-    const em = manager ?? this.dataSource.manager;
-    const region = await this.regions.requireRegion(regionInput, 'regionCode', em);
-    const countyCode = countyOf(region.code);
-    if (await em.existsBy(BodyEntity, { countyCode, name: cleanName }))
-      throw badInput('name', `本县（市、区）已有名为“${cleanName}”的主体`);
-    const saved = await em.save(em.create(BodyEntity, { name: cleanName, kind: kind as BodyKind, regionCode: region.code, countyCode }));
-    return toBodyModel(saved);
+    const work = async (em: EntityManager) => {
+      const region = await this.regions.requireRegion(regionInput, 'regionCode', em);
+      const countyCode = countyOf(region.code);
+      if (await em.existsBy(BodyEntity, { countyCode, name: cleanName }))
+        throw badInput('name', `本县（市、区）已有名为“${cleanName}”的主体`);
+      const saved = await em.save(em.create(BodyEntity, { name: cleanName, kind: kind as BodyKind, regionCode: region.code, countyCode }));
+      await this.audit.record(em, actor, {
+        action: 'createBody', entityType: 'Body', entityId: saved.id, regionCode: region.code,
+        after: { name: saved.name, kind: saved.kind, regionCode: saved.regionCode },
+      });
+      return toBodyModel(saved);
+    };
+    return manager ? work(manager) : this.dataSource.transaction(work);
   }
 
-  async renameBody(id: string, name: string): Promise<BodyModel> {
+  async renameBody(actor: Actor, id: string, name: string): Promise<BodyModel> {
     const cleanName = name.trim();
     if (!NAME_RE.test(cleanName)) throw badInput('name', '主体名称不能为空，且不超过100个字符');
-    const body = await this.repo.findOneBy({ id });
-    if (!body) throw notFound('未找到该主体');
-    if (body.name !== cleanName && (await this.repo.existsBy({ countyCode: body.countyCode, name: cleanName })))
-      throw badInput('name', `本县（市、区）已有名为“${cleanName}”的主体`);
-    body.name = cleanName;
-    return toBodyModel(await this.repo.save(body));
+    return this.dataSource.transaction(async (em) => {
+      const body = isUuid(id) ? await em.findOne(BodyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!body) throw notFound('未找到该主体');
+      if (body.name !== cleanName && (await em.existsBy(BodyEntity, { countyCode: body.countyCode, name: cleanName })))
+        throw badInput('name', `本县（市、区）已有名为“${cleanName}”的主体`);
+      const before = body.name;
+      body.name = cleanName;
+      const saved = await em.save(body);
+      await this.audit.record(em, actor, { action: 'renameBody', entityType: 'Body', entityId: body.id, regionCode: body.regionCode, before: { name: before }, after: { name: cleanName } });
+      return toBodyModel(saved);
+    });
   }
 
   /** Bodies of a county by name, for resolving names written in lists. */

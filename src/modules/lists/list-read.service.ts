@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ANONYMOUS, can, coversRegion, regionPrefix, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput } from '../../common/domain-error.js';
+import { isUuid } from '../../common/ids.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { ListKind } from './duty-list.entity.js';
 import type { ListSection, PowerCategory } from './list-item.entity.js';
@@ -304,5 +305,3 @@ function decodeCursor(cursor: string): string {
   if (!code || code.length > 64) throw badInput('after', '分页游标无效');
   return code;
 }
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
-export { isUuid };

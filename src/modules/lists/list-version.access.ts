@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { coversRegion, type Actor } from '../../auth/actor.js';
 import { conflict, DomainError, forbidden, notFound } from '../../common/domain-error.js';
-import { isUuid } from './list-read.service.js';
+import { isUuid } from '../../common/ids.js';
 import { ListVersionEntity, type VersionStatus } from './list-version.entity.js';
 
 const STATUS_LABEL: Record<VersionStatus, string> = {

@@ -5,6 +5,7 @@ import { can, coversRegion, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput, conflict, forbidden, notFound } from '../../common/domain-error.js';
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
+import { AuditService } from '../audit/audit.service.js';
 import { countyOf, RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
 import { searchDocument, SEARCH_VECTOR_SQL } from '../accountability/item-search-document.js';
@@ -29,6 +30,7 @@ export class ListVersionsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
     private readonly preparer: ListItemPreparer,
+    private readonly audit: AuditService,
   ) {}
 
   /** Runs in the caller's transaction when given one (demo data, import), else in a new one. */
@@ -77,6 +79,10 @@ export class ListVersionsService {
         createdBy: actorName(actor),
         revision: 0,
       }));
+      await this.audit.record(em, actor, {
+        action: 'createDraft', entityType: 'ListVersion', entityId: draft.id, regionCode: region.code,
+        after: { number: draft.number, kind, status: 'DRAFT', changeReason: reason, basedOnId: draft.basedOnId },
+      });
       return toVersionModel(draft);
     }, outer);
   }
@@ -95,13 +101,24 @@ export class ListVersionsService {
       }
       const row = await this.writeDraftItem(em, version, result.item);
       await this.bumpRevision(em, version);
+      const { citations, ...content } = result.item;
+      await this.audit.record(em, actor, {
+        action: 'saveItem', entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode,
+        after: { ...content, citations: citations.map((c) => ({ label: c.label, resolved: c.resolved })), revision: version.revision },
+      });
       return row;
     }, outer);
   }
 
-  /** Writes one prepared item as the draft's pending row (replacing an earlier one) with its citations. */
+  /**
+   * Writes one prepared item as the draft's pending row (replacing an earlier one) with its
+   * citations. An item identical to the one in force writes nothing: a version stores only what
+   * changed, and the draft shows the row in force.
+   */
   async writeDraftItem(em: EntityManager, version: ListVersionEntity, item: PreparedItem): Promise<ListItemModel> {
     await em.query('DELETE FROM list_item WHERE list_id = $1 AND item_code = $2 AND from_version = $3 AND pending', [version.listId, item.itemCode, version.number]);
+    const inForce = await this.unchangedRowInForce(em, version, item);
+    if (inForce) return inForce;
     const doc = searchDocument({
       ...item,
       cooperatingDuties: item.cooperating.map((c) => c.duty),
@@ -137,6 +154,28 @@ export class ListVersionsService {
     return itemRowToModel(row);
   }
 
+  /** The row in force for this item code when it holds exactly the prepared content, else null. */
+  private async unchangedRowInForce(em: EntityManager, version: ListVersionEntity, item: PreparedItem): Promise<ListItemModel | null> {
+    const [row] = await em.query(
+      `SELECT i.*, coalesce((SELECT json_agg(json_build_array(c.raw, c.label, c.provision_id, c.instrument_id) ORDER BY c.ordinal)
+                             FROM item_citation c WHERE c.item_id = i.id), '[]'::json) AS citation_keys
+       FROM list_item i WHERE i.list_id = $1 AND i.item_code = $2 AND NOT i.pending AND i.to_version IS NULL`,
+      [version.listId, item.itemCode],
+    );
+    if (!row) return null;
+    const current = itemRowToModel(row);
+    const same =
+      current.name === item.name && current.description === item.description && current.subItem === item.subItem &&
+      current.handlingUnit === item.handlingUnit && current.section === item.section && current.category === item.category &&
+      current.source === item.source && current.accountableBodyId === item.accountableBodyId && current.townshipRole === item.townshipRole &&
+      current.townshipDuty === item.townshipDuty && current.villageDuty === item.villageDuty && current.legalBasis === item.legalBasis &&
+      JSON.stringify(current.cooperating) === JSON.stringify(item.cooperating) &&
+      JSON.stringify([current.stagedDuties, current.accountabilityCircumstances, current.exemptions, current.keywords]) ===
+        JSON.stringify([item.stagedDuties, item.accountabilityCircumstances, item.exemptions, item.keywords]) &&
+      JSON.stringify(row.citation_keys) === JSON.stringify(item.citations.map((c) => [c.raw, c.label, c.provisionId, c.instrumentId]));
+    return same ? current : null;
+  }
+
   /** Removes an item from a draft: drops its pending row and, if the item is in force, marks its removal. */
   async removeItem(actor: Actor, versionId: string, itemCode: string, expectedRevision?: number | null, outer?: EntityManager): Promise<boolean> {
     this.requirePermission(actor, Permission.EDIT_LISTS);
@@ -164,6 +203,10 @@ export class ListVersionsService {
       );
       if (!pendingRow && marked.length === 0) throw badInput('itemCode', `本草稿中没有事项“${itemCode}”`);
       await this.bumpRevision(em, version);
+      await this.audit.record(em, actor, {
+        action: 'removeItem', entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode,
+        before: { itemCode }, after: { revision: version.revision },
+      });
       return true;
     }, outer);
   }
@@ -180,7 +223,7 @@ export class ListVersionsService {
         [version.listId, version.number],
       );
       if (n === 0) throw conflict('清单没有任何事项，不能提交审核');
-      return this.update(em, version, { status: 'IN_REVIEW', submittedBy: actorName(actor), submittedAt: new Date(), revision: version.revision + 1 });
+      return this.update(em, actor, 'submitForReview', version, { status: 'IN_REVIEW', submittedBy: actorName(actor), submittedAt: new Date(), revision: version.revision + 1 });
     }, outer);
   }
 
@@ -192,7 +235,7 @@ export class ListVersionsService {
       const version = await lockVersionForWrite(em, actor, versionId);
       requireStatus(version, 'IN_REVIEW', '审核');
       if (version.submittedBy === actorName(actor)) throw forbidden('不能审核自己提交的版本，须由另一名审核人员审核');
-      return this.update(em, version, { status: 'APPROVED', approvedBy: actorName(actor), approvedAt: new Date(), reviewOpinion: text, revision: version.revision + 1 });
+      return this.update(em, actor, 'approveVersion', version, { status: 'APPROVED', approvedBy: actorName(actor), approvedAt: new Date(), reviewOpinion: text, revision: version.revision + 1 });
     }, outer);
   }
 
@@ -203,7 +246,7 @@ export class ListVersionsService {
       const version = await lockVersionForWrite(em, actor, versionId);
       requireStatus(version, 'IN_REVIEW', '退回');
       if (version.submittedBy === actorName(actor)) throw forbidden('不能审核自己提交的版本，须由另一名审核人员审核');
-      return this.update(em, version, { status: 'DRAFT', reviewOpinion: text, submittedBy: null, submittedAt: null, revision: version.revision + 1 });
+      return this.update(em, actor, 'rejectVersion', version, { status: 'DRAFT', reviewOpinion: text, submittedBy: null, submittedAt: null, revision: version.revision + 1 });
     }, outer);
   }
 
@@ -224,7 +267,7 @@ export class ListVersionsService {
       if (latest) {
         if (effectiveFrom <= latest.effectiveFrom!)
           throw conflict(`生效日期须晚于现行版本 v${latest.number} 的生效日期 ${latest.effectiveFrom}：历史不可改写，更正请发布新版本`, { field: 'effectiveFrom' });
-        await em.getRepository(ListVersionEntity).update({ id: latest.id }, { status: 'SUPERSEDED', effectiveTo: effectiveFrom });
+        await this.update(em, actor, 'supersedeVersion', latest, { status: 'SUPERSEDED', effectiveTo: effectiveFrom });
       }
       const [list, num] = [version.listId, version.number];
       await em.query(
@@ -234,7 +277,7 @@ export class ListVersionsService {
       );
       await em.query('DELETE FROM list_item WHERE list_id = $1 AND pending AND removed AND from_version = $2', [list, num]);
       await em.query('UPDATE list_item SET pending = false WHERE list_id = $1 AND pending AND from_version = $2', [list, num]);
-      return this.update(em, version, {
+      return this.update(em, actor, 'publishVersion', version, {
         status: 'PUBLISHED',
         effectiveFrom,
         approvalDocNumber: docNumber,
@@ -249,8 +292,11 @@ export class ListVersionsService {
     version.revision += 1;
   }
 
-  private async update(em: EntityManager, version: ListVersionEntity, changes: Partial<ListVersionEntity>): Promise<ListVersionModel> {
+  /** Changes a version's own fields and records the change (before and after of those fields). */
+  private async update(em: EntityManager, actor: Actor, action: string, version: ListVersionEntity, changes: Partial<ListVersionEntity>): Promise<ListVersionModel> {
     await em.getRepository(ListVersionEntity).update({ id: version.id }, changes);
+    const before = Object.fromEntries(Object.keys(changes).map((k) => [k, version[k as keyof ListVersionEntity] ?? null]));
+    await this.audit.record(em, actor, { action, entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode, before, after: changes });
     return toVersionModel({ ...version, ...changes } as ListVersionEntity);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
+import { regionPrefix } from '../../auth/actor.js';
 import { badInput } from '../../common/domain-error.js';
 import { RegionEntity, type RegionLevel } from './region.entity.js';
 import { readRegionExtract, readVillagesOfCounty, type RegionRecord } from './region-extract.js';
@@ -53,7 +54,7 @@ export class RegionsService {
     if (parentInput) {
       const parent = this.parseCode(parentInput, 'parentCode');
       if (level) {
-        const prefix = parent.replace(/0+$/, '');
+        const prefix = regionPrefix(parent);
         qb.where('r.code LIKE :prefix AND r.level = :level AND r.code <> :parent', { prefix: `${prefix}%`, level, parent });
       } else {
         qb.where('r.parent_code = :parent', { parent });

@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MigrationExecutor, type DataSource } from 'typeorm';
+import { systemActor } from '../auth/actor.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { Role } from '../auth/user.entity.js';
+import { readCsvRecords } from '../common/csv.js';
+import { schemaDrift } from '../database/schema-drift.js';
+import { AuditService } from '../modules/audit/audit.service.js';
+import { LegalService } from '../modules/legal/legal.service.js';
+import { RegionsService } from '../modules/regions/regions.service.js';
+import { readCatalogueCsv } from '../seed/seed.service.js';
+import type { CliContext } from './app-context.js';
+import { CliError } from './cli-error.js';
+import { migrationNames, migrationSource, pendingSchemaChanges, projectMigrationsDir } from './migration-file.js';
+
+/**
+ * What each CLI command does, given the application context (src/cli.ts declares the commands,
+ * their options and help, and loads this module only when a command runs).
+ */
+
+async function refusePendingMigrations(dataSource: DataSource): Promise<void> {
+  const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
+  if (pending.length)
+    throw new CliError(`${pending.length} migration(s) not applied (${pending.map((m) => m.name).join(', ')}): run migration:run first`);
+}
+
+async function requireRegionsLoaded(regions: RegionsService): Promise<void> {
+  if (await regions.isEmpty()) throw new CliError('no regions are loaded yet: run regions:load first');
+}
+
+// ---------------------------------------------------------------- migrations and schema
+
+export async function migrationRun({ dataSource, say }: CliContext): Promise<void> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  say(applied.length ? `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}` : 'No pending migrations.');
+}
+
+export async function migrationRevert({ dataSource, say }: CliContext): Promise<void> {
+  const [last] = await new MigrationExecutor(dataSource).getExecutedMigrations(); // newest first
+  if (!last) throw new CliError('no migration has been applied: nothing to revert');
+  await dataSource.undoLastMigration({ transaction: 'each' });
+  say(`Reverted ${last.name}`);
+}
+
+export async function migrationShow({ dataSource, say }: CliContext): Promise<void> {
+  const applied = new Set((await new MigrationExecutor(dataSource).getExecutedMigrations()).map((m) => m.name));
+  const known = dataSource.migrations.map((m) => m.name ?? m.constructor.name);
+  for (const name of known) say(`[${applied.has(name) ? 'X' : ' '}] ${name}`);
+  for (const name of applied) if (!known.includes(name)) say(`[?] ${name} (applied, but not in migrations/index.ts)`);
+  say(`${known.filter((n) => !applied.has(n)).length} pending`);
+}
+
+export async function migrationGenerate({ dataSource, say }: CliContext, name: string, options: { dir?: string }): Promise<void> {
+  await refusePendingMigrations(dataSource);
+  const { up, down } = await pendingSchemaChanges(dataSource);
+  if (up.length === 0) throw new CliError('no changes: the entities and the migrations agree, nothing to generate');
+  const { className, fileName } = migrationNames(name, Date.now());
+  const file = path.join(options.dir ? path.resolve(options.dir) : projectMigrationsDir(), fileName);
+  fs.writeFileSync(file, migrationSource(className, up, down), { flag: 'wx' });
+  say(`Wrote ${file} (${up.length} statement(s) up, ${down.length} down). Review it, then add it to migrations/index.ts:`);
+  say(`  import { ${className} } from './${fileName.replace(/\.ts$/, '.js')}';`);
+  say(`  export const migrations = [..., ${className}];`);
+}
+
+export async function schemaCheck({ dataSource, say }: CliContext): Promise<void> {
+  await refusePendingMigrations(dataSource);
+  const drift = await schemaDrift(dataSource);
+  if (drift.length) {
+    for (const sql of drift) say(`${sql};`);
+    throw new CliError(`schema drift: the entities need ${drift.length} statement(s) (above) that no migration makes; add a migration (migration:generate)`);
+  }
+  say('The entities and the migrations agree.');
+}
+
+// ---------------------------------------------------------------- users
+
+export async function userCreate({ app, say }: CliContext, options: { username: string; password: string; role: Role; region?: string }): Promise<void> {
+  if (options.region) await requireRegionsLoaded(app.get(RegionsService));
+  const user = await app.get(AuthService).createUser(systemActor('cli'), { ...options, regionCode: options.region ?? null });
+  say(`Created user ${user.username} (${user.role}${user.regionCode ? `, region ${user.regionCode}` : ''})`);
+}
+
+// ---------------------------------------------------------------- regions
+
+export async function regionsLoad({ app, dataSource, say }: CliContext): Promise<void> {
+  const count = await dataSource.transaction((em) => app.get(RegionsService).loadExtract(em));
+  say(`Loaded the region extract: ${count} regions, province to township.`);
+}
+
+export async function regionsVillages({ app, dataSource, say }: CliContext, countyCode: string): Promise<void> {
+  const regions = app.get(RegionsService);
+  await requireRegionsLoaded(regions);
+  const county = await regions.requireRegion(countyCode, 'countyCode');
+  const count = await dataSource.transaction((em) => regions.loadVillages(county.code, em));
+  if (count === 0) throw new CliError(`the extract has no villages under ${county.code} ${county.name}: give a county code such as 320282`);
+  say(`Loaded ${count} villages of ${county.name} (${county.code}).`);
+}
+
+// ---------------------------------------------------------------- legal catalogue
+
+export const CATALOGUE_COLUMNS = ['法规名称', '简称', '位阶', '制定机关', '文号', '施行日期', '条款', '条文'];
+
+export async function legalImport({ app, dataSource, say }: CliContext, file: string): Promise<void> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const raw = readCsvRecords(text);
+  if (raw.length === 0) throw new CliError(`${file} has no rows`);
+  if (!('法规名称' in raw[0] && '位阶' in raw[0]))
+    throw new CliError(`${file} is not a catalogue CSV: expected a header row ${CATALOGUE_COLUMNS.join(',')}`);
+  // Refuse what importCatalogue would store wrongly (a provision silently dropped) or fail on in SQL.
+  const rows = readCatalogueCsv(text);
+  rows.forEach((row, i) => {
+    const line = `第${i + 2}行`;
+    if (!row.title) throw new CliError(`${line}「法规名称」为空`);
+    if (raw[i]['条款'] && row.article === null) throw new CliError(`${line}「条款」“${raw[i]['条款']}”无法解析，应如“第六十五条”“第三十七条第二款”`);
+    if (row.effectiveFrom && !/^\d{4}-\d{2}-\d{2}$/.test(row.effectiveFrom)) throw new CliError(`${line}「施行日期」“${row.effectiveFrom}”应为 YYYY-MM-DD`);
+  });
+  const result = await dataSource.transaction((em) => app.get(LegalService).importCatalogue(rows, em));
+  say(`Imported ${file}: ${rows.length} rows, ${result.instruments} instruments, ${result.provisions} provisions.`);
+}
+
+// ---------------------------------------------------------------- audit
+
+const BREAK_EXPLANATION = {
+  MISSING: 'the event is missing (deleted, or the sequence renumbered)',
+  HASH_MISMATCH: 'its content no longer matches its hash (edited)',
+  PREVIOUS_HASH_MISMATCH: 'it does not follow the event before it (reordered or replaced)',
+} as const;
+
+/** Walks the hash chain; exit 1 naming the first broken event, else prints the head hash for publication. */
+export async function auditVerify({ app, say }: CliContext): Promise<void> {
+  const result = await app.get(AuditService).verify();
+  if (result.broken) {
+    throw new CliError(
+      `audit chain BROKEN at seq ${result.broken.seq}: ${BREAK_EXPLANATION[result.broken.problem]}; ` +
+        `the ${result.headSeq} events before it verify, ending in hash ${result.headHash ?? '(none)'}`,
+    );
+  }
+  say(`audit chain intact: ${result.events} events`);
+  say(`head seq ${result.headSeq} hash ${result.headHash ?? '(empty chain)'}`);
+}
