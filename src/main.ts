@@ -19,7 +19,8 @@ async function main() {
   log.log(`Quanze 权责 is running on ${registry.engine === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server'}`);
   log.log(`Public GraphQL:  ${registry.url}/graphql`);
   log.log(`Admin GraphQL:   ${registry.url}/admin/graphql  (mutation { login(username, password) { token } }, then Authorization: Bearer <token>)`);
-  if (config.adminUsername) log.log(`First administrator: ${config.adminUsername} (password from ADMIN_PASSWORD)`);
+  if (config.adminUsername) log.log(`Administrator: ${config.adminUsername} (password from ADMIN_PASSWORD)`);
+  else if (!config.databaseUrl) log.log(`Administrator: admin (password in ${config.dataDir}/admin-password)`);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
@@ -89,13 +92,24 @@ export class AuthService {
     });
   }
 
-  /** The first administrator, from ADMIN_USERNAME/ADMIN_PASSWORD, when no user exists yet. */
+  /**
+   * The first administrator when no user exists yet: from ADMIN_USERNAME/ADMIN_PASSWORD, or, on
+   * the embedded engine without them, `admin` with a generated password kept in the data folder
+   * (a newcomer's first start needs no configuration at all).
+   */
   async ensureFirstAdmin(): Promise<void> {
     if ((await this.users.count()) > 0) return;
-    const { adminUsername, adminPassword } = this.config;
+    let { adminUsername, adminPassword } = this.config;
     if (!adminUsername || !adminPassword) {
-      this.logger.warn('No user exists and ADMIN_USERNAME/ADMIN_PASSWORD are not set: nobody can log in to /admin/graphql yet.');
-      return;
+      if (this.config.databaseUrl) {
+        this.logger.warn('No user exists and ADMIN_USERNAME/ADMIN_PASSWORD are not set: nobody can log in to /admin/graphql yet.');
+        return;
+      }
+      adminUsername = 'admin';
+      adminPassword = randomBytes(12).toString('base64url');
+      const file = path.join(this.config.dataDir, 'admin-password');
+      fs.writeFileSync(file, `${adminPassword}\n`, { mode: 0o600 });
+      this.logger.log(`First administrator: admin / ${adminPassword} (also in ${file}; set ADMIN_USERNAME/ADMIN_PASSWORD to choose)`);
     }
     await this.createUser(systemActor('first-start'), { username: adminUsername, password: adminPassword, role: 'ADMIN' });
     this.logger.log(`Created the first administrator "${adminUsername}"`);
