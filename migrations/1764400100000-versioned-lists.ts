@@ -174,6 +174,8 @@ export class VersionedLists1764400100000 implements MigrationInterface {
           IF OLD.pending AND (v_status = 'DRAFT' OR (v_status = 'APPROVED' AND OLD.removed)) THEN RETURN OLD; END IF;
           RAISE EXCEPTION 'item % of a published version cannot be deleted', OLD.item_code USING ERRCODE = 'P0001';
         END IF;
+        -- Derived search columns (search_vector, search_text, added with the search) may be recomputed: no content changes.
+        IF (to_jsonb(NEW) - 'search_vector' - 'search_text') = (to_jsonb(OLD) - 'search_vector' - 'search_text') THEN RETURN NEW; END IF;
         IF OLD.pending THEN
           IF NEW.pending AND v_status = 'DRAFT' THEN RETURN NEW; END IF;
           -- Publishing: the approved version's rows become published, nothing else changes.

@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Search for "who is accountable for X?": a weighted `simple` tsvector of segmented Chinese text
  * per item row (filled by the application, which segments), trigram text for longer terms, and
  * the synonym table an ADMIN extends without a release. The search columns are derived index
- * data: the immutability guard lets them be recomputed on published rows, nothing else.
+ * data: the immutability guard (previous migration) lets them be recomputed on published rows.
  */
 export class AccountabilitySearch1764400200000 implements MigrationInterface {
   name = 'AccountabilitySearch1764400200000';
@@ -13,35 +13,6 @@ export class AccountabilitySearch1764400200000 implements MigrationInterface {
     await q.query(`ALTER TABLE list_item ADD COLUMN search_vector tsvector, ADD COLUMN search_text text`);
     await q.query(`CREATE INDEX list_item_search_idx ON list_item USING gin (search_vector)`);
     await q.query(`CREATE INDEX list_item_search_trgm_idx ON list_item USING gin (search_text gin_trgm_ops)`);
-
-    await q.query(`
-      CREATE OR REPLACE FUNCTION quanze_guard_list_item() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE v_status text;
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          IF NOT NEW.pending OR quanze_version_status(NEW.list_id, NEW.from_version) IS DISTINCT FROM 'DRAFT' THEN
-            RAISE EXCEPTION 'items can only be added to a draft' USING ERRCODE = 'P0001';
-          END IF;
-          RETURN NEW;
-        END IF;
-        v_status := quanze_version_status(OLD.list_id, OLD.from_version);
-        IF TG_OP = 'DELETE' THEN
-          IF OLD.pending AND (v_status = 'DRAFT' OR (v_status = 'APPROVED' AND OLD.removed)) THEN RETURN OLD; END IF;
-          RAISE EXCEPTION 'item % of a published version cannot be deleted', OLD.item_code USING ERRCODE = 'P0001';
-        END IF;
-        -- Recomputing the derived search columns changes no content.
-        IF (to_jsonb(NEW) - 'search_vector' - 'search_text') = (to_jsonb(OLD) - 'search_vector' - 'search_text') THEN RETURN NEW; END IF;
-        IF OLD.pending THEN
-          IF NEW.pending AND v_status = 'DRAFT' THEN RETURN NEW; END IF;
-          IF NOT NEW.pending AND v_status = 'APPROVED' AND (to_jsonb(NEW) - 'pending') = (to_jsonb(OLD) - 'pending') THEN RETURN NEW; END IF;
-          RAISE EXCEPTION 'item % can only be changed in a draft', OLD.item_code USING ERRCODE = 'P0001';
-        END IF;
-        IF OLD.to_version IS NULL AND NEW.to_version IS NOT NULL
-           AND (to_jsonb(NEW) - 'to_version') = (to_jsonb(OLD) - 'to_version') THEN
-          RETURN NEW;
-        END IF;
-        RAISE EXCEPTION 'item % of a published version is immutable', OLD.item_code USING ERRCODE = 'P0001';
-      END $$`);
 
     await q.query(`
       CREATE TABLE search_synonym (

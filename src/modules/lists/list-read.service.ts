@@ -63,8 +63,8 @@ export function itemRowToModel(r: Record<string, any>): ListItemModel {
  * The SQL condition for "the items of version v" over the temporal rows: for a published
  * version one range condition; for an open version, the rows in force overlaid by its pending rows.
  */
-export function itemsOfVersionCondition(v: Pick<ListVersionModel, 'listId' | 'number' | 'status'>, first = 1): { sql: string; params: unknown[] } {
-  const [list, num] = [`$${first}`, `$${first + 1}`];
+export function itemsOfVersionCondition(v: Pick<ListVersionModel, 'listId' | 'number' | 'status'>): { sql: string; params: unknown[] } {
+  const [list, num] = ['$1', '$2'];
   if (PUBLISHED_STATUSES.includes(v.status)) {
     return {
       sql: `i.list_id = ${list} AND NOT i.pending AND i.from_version <= ${num} AND (i.to_version IS NULL OR i.to_version > ${num})`,
@@ -81,6 +81,16 @@ export function itemsOfVersionCondition(v: Pick<ListVersionModel, 'listId' | 'nu
 }
 
 const MAX_PAGE = 1000;
+
+/** The items of a version narrowed by section and category, as a WHERE clause and its parameters. */
+function filteredItems(v: ListVersionModel, filter: ItemFilter): { where: string; params: unknown[] } {
+  const cond = itemsOfVersionCondition(v);
+  const params = [...cond.params];
+  const where = [cond.sql];
+  if (filter.section) where.push(`i.section = $${params.push(filter.section)}`);
+  if (filter.category) where.push(`i.category = $${params.push(filter.category)}`);
+  return { where: where.join(' AND '), params };
+}
 
 /**
  * Every read of lists goes through here; this is the one place that decides what a caller may
@@ -146,14 +156,10 @@ export class ListReadService {
     const first = filter.first ?? 100;
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) throw badInput('first', `first 应为0至${MAX_PAGE}之间的整数`);
     const after = filter.after ? decodeCursor(filter.after) : null;
-    const cond = itemsOfVersionCondition(v);
-    const params: unknown[] = [...cond.params];
-    const where = [cond.sql];
-    if (filter.section) where.push(`i.section = $${params.push(filter.section)}`);
-    if (filter.category) where.push(`i.category = $${params.push(filter.category)}`);
+    const { where, params } = filteredItems(v, filter);
     const afterSql = after === null ? '' : `WHERE t.item_code > $${params.push(after)}`;
     const rows: Record<string, any>[] = await this.dataSource.query(
-      `SELECT * FROM (SELECT ${ITEM_COLUMNS}, count(*) OVER () AS total FROM list_item i WHERE ${where.join(' AND ')}) t
+      `SELECT * FROM (SELECT ${ITEM_COLUMNS}, count(*) OVER () AS total FROM list_item i WHERE ${where}) t
        ${afterSql} ORDER BY t.item_code LIMIT $${params.push(first + 1)}`,
       params,
     );
@@ -168,12 +174,8 @@ export class ListReadService {
   }
 
   private async countItems(v: ListVersionModel, filter: ItemFilter): Promise<number> {
-    const cond = itemsOfVersionCondition(v);
-    const params = [...cond.params];
-    const where = [cond.sql];
-    if (filter.section) where.push(`i.section = $${params.push(filter.section)}`);
-    if (filter.category) where.push(`i.category = $${params.push(filter.category)}`);
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM list_item i WHERE ${where.join(' AND ')}`, params);
+    const { where, params } = filteredItems(v, filter);
+    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM list_item i WHERE ${where}`, params);
     return row.n;
   }
 

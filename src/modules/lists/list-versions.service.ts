@@ -10,7 +10,7 @@ import { countyOf, RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
 import { searchDocument, SEARCH_VECTOR_SQL } from '../accountability/item-search-document.js';
 import { ListItemPreparer, type PreparedItem } from './list-item.preparer.js';
-import { itemRowToModel, toVersionModel } from './list-read.service.js';
+import { itemRowToModel, itemsOfVersionCondition, toVersionModel } from './list-read.service.js';
 import { lockVersionForWrite, requireRevision, requireStatus, translateDatabaseError } from './list-version.access.js';
 import { ListVersionEntity } from './list-version.entity.js';
 import type { ListItemInput, ListItemModel, ListVersionModel } from './list.model.js';
@@ -216,12 +216,8 @@ export class ListVersionsService {
     return this.transaction(async (em) => {
       const version = await lockVersionForWrite(em, actor, versionId);
       requireStatus(version, 'DRAFT', '提交审核');
-      const [{ n }] = await em.query(
-        `SELECT count(*)::int AS n FROM list_item i WHERE i.list_id = $1 AND NOT i.removed AND ((i.pending AND i.from_version = $2)
-           OR (NOT i.pending AND i.to_version IS NULL AND NOT EXISTS (SELECT 1 FROM list_item o WHERE o.list_id = i.list_id
-               AND o.item_code = i.item_code AND o.pending AND o.from_version = $2)))`,
-        [version.listId, version.number],
-      );
+      const items = itemsOfVersionCondition(version);
+      const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM list_item i WHERE ${items.sql}`, items.params);
       if (n === 0) throw conflict('清单没有任何事项，不能提交审核');
       return this.update(em, actor, 'submitForReview', version, { status: 'IN_REVIEW', submittedBy: actorName(actor), submittedAt: new Date(), revision: version.revision + 1 });
     }, outer);
