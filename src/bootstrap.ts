@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Logger, ValidationPipe, type INestApplication } from '@nestjs/common';
+import { ConsoleLogger, Logger, ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -10,6 +10,15 @@ import type { QuanzeConfig } from './config/config.js';
 import type { DatabaseEngine } from './database/database.module.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres.js';
 import { SeedService } from './seed/seed.service.js';
+
+/** Nest's own wiring lines (modules, routes) are noise for an operator; warnings and errors always show. */
+class StartupQuietLogger extends ConsoleLogger {
+  private static readonly WIRING = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'GraphQLModule', 'NestFactory', 'NestApplication']);
+  override log(message: unknown, context?: string): void {
+    if (context && StartupQuietLogger.WIRING.has(context)) return;
+    super.log(message, context);
+  }
+}
 
 export interface RunningRegistry {
   app: INestApplication;
@@ -38,7 +47,7 @@ export async function startRegistry(
   const embedded = 'embedded' in db ? (db.embedded as EmbeddedPostgres | undefined) : undefined;
   try {
     const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db.url, db.engine), {
-      logger: options.logger === false ? false : ['log', 'warn', 'error'],
+      logger: options.logger === false ? false : new StartupQuietLogger(),
       bodyParser: false,
     });
     app.useBodyParser('json', { limit: '100kb' });
