@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { QuanzeConfig } from './config/config.js';
 import { DatabaseModule, type DatabaseEngine } from './database/database.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { ImportExportModule } from './modules/import-export/import-export.module.js';
 import { HealthController } from './health/health.controller.js';
 import { SeedModule } from './seed/seed.module.js';
 
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: QuanzeConfig, databaseUrl: string, engine: DatabaseEngine): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl, engine, config.dbPoolSize), AuditModule, AuthModule, ApiModule, SeedModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl, engine, config.dbPoolSize), AuditModule, AuthModule, ApiModule, ImportExportModule, SeedModule],
       controllers: [HealthController],
     };
   }

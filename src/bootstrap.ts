@@ -10,6 +10,11 @@ import type { QuanzeConfig } from './config/config.js';
 import type { DatabaseEngine } from './database/database.module.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres.js';
 import { SeedService } from './seed/seed.service.js';
+import { publicReadsToReplicas } from './database/read-routing.js';
+import { httpErrorHandler, rateLimitRequests } from './api/request-limits.middleware.js';
+import { RateLimits } from './api/rate-limit.js';
+import { trackHttpRequests } from './common/http-drain.js';
+import { importJsonBodyOptions } from './modules/import-export/sheet-file.js';
 
 /** Nest's own wiring lines (modules, routes) are noise for an operator; warnings and errors always show. */
 class StartupQuietLogger extends ConsoleLogger {
@@ -50,7 +55,16 @@ export async function startRegistry(
       logger: options.logger === false ? false : new StartupQuietLogger(),
       bodyParser: false,
     });
+    app.use(rateLimitRequests(app.get(RateLimits), config)); // before any body is read (src/api/request-limits.middleware.ts)
+    // importList sends a file as base64: a larger JSON limit on /admin/graphql only (IMPORT_MAX_BYTES).
+    app.useBodyParser('json', importJsonBodyOptions(config));
     app.useBodyParser('json', { limit: '100kb' });
+    const drainHttp = trackHttpRequests(app.getHttpServer()); // stop(): requests in flight finish first
+    // With read replicas, the public endpoint's reads go to them (src/database/read-routing.ts).
+    if (config.databaseReplicaUrls?.length && db.engine === 'postgres') app.use('/graphql', publicReadsToReplicas);
+    app.use(httpErrorHandler); // the body parser's refusals as JSON (413 PAYLOAD_TOO_LARGE…), never Express's HTML page
+    app.set('trust proxy', config.trustProxy); // the client IP of rate limits, behind a reverse proxy
+    app.disable('x-powered-by');
     app.useGlobalPipes(new ValidationPipe({ transform: true, forbidUnknownValues: false }));
     const dataSource = app.get<DataSource>(getDataSourceToken());
     const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -69,6 +83,7 @@ export async function startRegistry(
       engine: db.engine,
       url,
       async stop() {
+        await drainHttp(10_000);
         await app.close();
         await embedded?.stop();
       },

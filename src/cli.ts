@@ -40,6 +40,11 @@ function runs(name: CommandName, { migrate }: { migrate: boolean }) {
   };
 }
 
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
 // ---------------------------------------------------------------- migrations and schema
 
 program.command('migration:run').description('apply the pending migrations').action(runs('migrationRun', { migrate: false }));
@@ -100,9 +105,43 @@ program
   .action(runs('legalImport', { migrate: true }));
 
 program
+  .command('dataset:generate')
+  .description('fill the database with a generated registry for benchmarks: real township codes, bodies per county, versioned lists of both kinds (COPY, indexes rebuilt after)')
+  .requiredOption('--townships <n>', 'townships to give lists (whole counties, seeded order)', wholeNumber)
+  .option('--items <n>', 'items per list in its first version', wholeNumber, 260)
+  .option('--versions <n>', 'published versions per list (some lists one fewer, a few with an open draft)', wholeNumber, 3)
+  .option('--seed <n>', 'seed of the choice of townships and of the lists', wholeNumber, 1)
+  .action(runs('datasetGenerate', { migrate: true }));
+
+program
   .command('audit:verify')
   .description('walk the audit hash chain; exit 1 naming the first broken event, else print the head hash to publish outside the database')
   .action(runs('auditVerify', { migrate: false }));
+
+// ---------------------------------------------------------------- spreadsheets
+
+program
+  .command('import:folder')
+  .description('import every .csv/.xlsx of a folder, each into a new draft of its township\'s list (each file all or nothing), with a progress bar and a summary table')
+  .argument('<dir>', 'folder of list files; a file names its township by code (320282100-责任清单.xlsx) or, with --county, by name (张渚镇权力清单.csv)')
+  .addOption(new Option('--kind <kind>', 'list kind of every file (default: from the file name, 权力/责任)').choices(['POWER', 'RESPONSIBILITY']))
+  .option('--county <code>', 'county whose township names the file names may use, e.g. 320282')
+  .option('--change-reason <reason>', '立改废释, 职责准入, 乡镇申请 or 其他 (default)')
+  .option('--as <username>', 'act as this user (audit trail, region scope); default: the CLI as administrator')
+  .option('--dry-run', 'validate every file, write nothing')
+  .option('--report <file>', 'write every problem of every file to this CSV (文件,行,列,说明)')
+  .action(runs('importFolder', { migrate: true }));
+
+program
+  .command('export:version')
+  .description('write a version of a list as .xlsx (title row, styled header, frozen panes) or .csv (UTF-8 with BOM)')
+  .argument('[versionId]', 'the version id; or use --region and --kind')
+  .option('--region <code>', 'township code')
+  .addOption(new Option('--kind <kind>', 'list kind').choices(['POWER', 'RESPONSIBILITY']))
+  .option('--number <n>', 'version number (default: the latest)', wholeNumber)
+  .addOption(new Option('--format <format>', 'file format').choices(['xlsx', 'csv']).default('xlsx'))
+  .option('--out <file>', 'where to write (default: 宜兴市张渚镇责任清单-第2版.xlsx style, in the current folder)')
+  .action(runs('exportVersion', { migrate: true }));
 
 // ---------------------------------------------------------------- errors and exit codes
 

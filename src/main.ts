@@ -26,8 +26,14 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.log(`${signal}: finishing requests and closing the database`);
-    await registry.stop();
-    process.exit(0);
+    try {
+      await registry.stop();
+      log.log('Stopped: requests finished, database closed');
+      process.exit(0);
+    } catch (e) {
+      log.error(`Stopping failed: ${e instanceof Error ? e.message : e}`);
+      process.exit(1);
+    }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,12 +1,27 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Module } from '@nestjs/common';
+import { Global, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { AuthModule } from '../auth/auth.module.js';
+import { AuthService } from '../auth/auth.service.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 import { AdminOperationsModule } from './admin-operations.module.js';
 import { AdminSchemaScope } from './admin-schema-scope.js';
 import { graphqlOptions } from './graphql-options.js';
 import { NoMutationsRule } from './public-mutation.rule.js';
+import { memoryCounters, RATE_LIMIT_COUNTERS, RateLimits } from './rate-limit.js';
+import { RequestLimitsMiddleware } from './request-limits.middleware.js';
 import { SharedQueriesModule } from './shared-queries.module.js';
+
+/**
+ * The API's rate-limit counters, in this process's memory. For several instances, provide
+ * RATE_LIMIT_COUNTERS with a shared store (see rate-limit.ts).
+ */
+@Global()
+@Module({
+  providers: [{ provide: RATE_LIMIT_COUNTERS, useValue: memoryCounters }, RateLimits],
+  exports: [RateLimits],
+})
+export class RateLimitModule {}
 
 /**
  * Two GraphQL endpoints over one service layer: `/graphql` (public, read-only, published data)
@@ -14,6 +29,7 @@ import { SharedQueriesModule } from './shared-queries.module.js';
  */
 @Module({
   imports: [
+    RateLimitModule,
     SharedQueriesModule,
     AdminOperationsModule,
     AdminSchemaScope,
@@ -21,19 +37,26 @@ import { SharedQueriesModule } from './shared-queries.module.js';
       driver: ApolloDriver,
       inject: [QUANZE_CONFIG],
       useFactory: (config: QuanzeConfig) =>
-        graphqlOptions('public', '/graphql', [SharedQueriesModule], {
+        graphqlOptions('public', '/graphql', [SharedQueriesModule], config, {
           introspection: !config.production,
           validationRules: [NoMutationsRule],
         }),
     }),
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [QUANZE_CONFIG],
-      useFactory: () =>
-        graphqlOptions('admin', '/admin/graphql', [SharedQueriesModule, AdminOperationsModule, AdminSchemaScope], {
+      imports: [AuthModule],
+      inject: [QUANZE_CONFIG, AuthService],
+      useFactory: (config: QuanzeConfig, auth: AuthService) =>
+        graphqlOptions('admin', '/admin/graphql', [SharedQueriesModule, AdminOperationsModule, AdminSchemaScope], config, {
           introspection: true,
+          auth,
         }),
     }),
   ],
 })
-export class ApiModule {}
+export class ApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // Rate limits come earlier, before the body parser (rateLimitRequests, registered in bootstrap.ts).
+    consumer.apply(RequestLimitsMiddleware).forRoutes('graphql', 'admin/graphql');
+  }
+}

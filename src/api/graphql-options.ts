@@ -1,30 +1,73 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
 import type { ValidationRule } from 'graphql';
 import { ANONYMOUS } from '../auth/actor.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { QuanzeConfig } from '../config/config.js';
+import { DEFAULT_ANSWERS } from '../modules/accountability/accountability.service.js';
+import { DEFAULT_ITEMS_PAGE } from '../modules/lists/list-read.service.js';
+import { apiLimitsPlugin, noIntrospectionRule } from './api-limits.plugin.js';
 import { formatGraphQLError } from './error-formatting.js';
 import type { Endpoint, GraphQLRequestContext } from './graphql-context.js';
+import { aliasLimitRule, depthLimitRule } from './query-shape.rules.js';
 import { RequestLoaders } from './request-loaders.js';
 
-/** Apollo options shared by both endpoints; each gets its own path, modules and rules. */
+/** The services' own defaults of `first`, for the complexity estimate when a query gives none. */
+const FIRST_DEFAULTS = { 'Query.whoIsAccountable': DEFAULT_ANSWERS, 'ListVersion.items': DEFAULT_ITEMS_PAGE };
+/**
+ * Typical sizes of lists without `first`, for the estimate (others count LIST_ESTIMATE = 10):
+ * a region has up to ~20 children; an item cites a few articles and names a few cooperating bodies.
+ */
+const LIST_ESTIMATES = {
+  'Query.regions': 20,
+  'Region.children': 20,
+  'ListItem.citations': 3,
+  'ListItem.cooperating': 3,
+  'AccountabilityAnswer.citations': 3,
+  'AccountabilityAnswer.cooperating': 3,
+};
+
+/**
+ * Apollo options shared by both endpoints; each gets its own path, modules and rules.
+ * Limits (docs/security.md): query size and rate limits in RequestLimitsMiddleware, depth and
+ * aliases as validation rules, page caps and complexity in apiLimitsPlugin, batching off,
+ * introspection and "did you mean" suggestions off on /graphql in production and, on
+ * /admin/graphql, introspection for logged-in users only.
+ */
 export function graphqlOptions(
   endpoint: Endpoint,
   path: string,
   include: Function[],
-  options: { introspection: boolean; validationRules?: ValidationRule[] },
+  config: QuanzeConfig,
+  options: { introspection: boolean; validationRules?: ValidationRule[]; auth?: AuthService },
 ): ApolloDriverConfig {
+  const limits = config.api;
   return {
     path,
     include,
     autoSchemaFile: true,
     sortSchema: true,
     playground: false,
-    introspection: options.introspection,
+    // Apollo's own switch would answer with its name in the message; ours says it in Chinese with a code.
+    introspection: true,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    hideSchemaDetailsFromClientErrors: true,
-    validationRules: options.validationRules ?? [],
+    // Our plugin answers 429/503 for refused requests without data; Nest would reset them to 200.
+    preserveHttpStatusForExecutionErrors: false,
+    hideSchemaDetailsFromClientErrors: config.production,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [
+      ...(options.introspection ? [] : [noIntrospectionRule]),
+      depthLimitRule(limits.maxDepth),
+      aliasLimitRule(limits.maxAliases),
+      ...(options.validationRules ?? []),
+    ],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      apiLimitsPlugin({ endpoint, limits, cost: { firstDefaults: FIRST_DEFAULTS, listEstimates: LIST_ESTIMATES }, auth: options.auth }),
+    ],
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
     formatError: formatGraphQLError,
     context: ({ req }: { req: Request }): GraphQLRequestContext => ({

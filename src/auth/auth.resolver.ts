@@ -4,6 +4,7 @@ import { Permission } from './permissions.js';
 import { RequirePermission } from './require-permission.decorator.js';
 import { AuthPayloadModel, UserInput, UserModel } from './auth.model.js';
 import { AuthService } from './auth.service.js';
+import { LoginThrottle } from './login-throttle.js';
 
 const toUserModel = (u: { id: string; username: string; role: UserModel['role']; regionCode: string | null }): UserModel => ({
   id: u.id,
@@ -14,12 +15,15 @@ const toUserModel = (u: { id: string; username: string; role: UserModel['role'];
 
 @Resolver()
 export class AuthResolver {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   @Mutation(() => AuthPayloadModel, { description: '登录，返回令牌（Bearer token）' })
   @RequirePermission(Permission.LOGIN)
-  async login(@Args('username') username: string, @Args('password') password: string): Promise<AuthPayloadModel> {
-    const { token, user } = await this.auth.login(username, password);
+  async login(@Args('username') username: string, @Args('password') password: string, @Context() ctx: GraphQLRequestContext): Promise<AuthPayloadModel> {
+    const { token, user } = await this.throttle.attempt(username, ctx.req.ip ?? 'unknown', () => this.auth.login(username, password));
     return { token, role: user.role, regionCode: user.regionCode };
   }
 

@@ -7,6 +7,7 @@ import jwt from 'jsonwebtoken';
 import type { DataSource } from 'typeorm';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 import { badInput, unauthenticated } from '../common/domain-error.js';
+import { hasInvalidCharacters } from '../common/text-input.js';
 import { RegionsService } from '../modules/regions/regions.service.js';
 import { systemActor, type Actor } from './actor.js';
 import { AuditService } from '../modules/audit/audit.service.js';
@@ -27,6 +28,8 @@ export interface NewUser {
   regionCode?: string | null;
 }
 
+const USERNAME_RE = /^[A-Za-z0-9_.@-]{3,64}$/;
+
 // A hash to verify against when the user does not exist, so timing does not reveal usernames.
 const DUMMY_HASH = hashPassword('quanze-timing-equaliser');
 
@@ -46,6 +49,9 @@ export class AuthService {
   }
 
   async login(username: string, password: string): Promise<{ token: string; user: UserEntity }> {
+    // What no user can have (createUser's rules) reaches neither the database nor the hash: same answer as a wrong password.
+    if (!USERNAME_RE.test(username) || password.length < 10 || password.length > 200 || hasInvalidCharacters(password))
+      throw unauthenticated('用户名或密码错误');
     const user = await this.users.findOneBy({ username });
     const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
     if (!user || !ok) throw unauthenticated('用户名或密码错误');
@@ -68,21 +74,34 @@ export class AuthService {
   }
 
   async createUser(actor: Actor, input: NewUser): Promise<UserEntity> {
-    if (!/^[A-Za-z0-9_.@-]{3,64}$/.test(input.username))
+    if (!USERNAME_RE.test(input.username))
       throw badInput('username', '用户名须为3至64位字母、数字或 _ . @ -');
     if (input.password.length < 10 || input.password.length > 200)
       throw badInput('password', '密码长度须为10至200位');
+    // Any printable text is a password (it is only ever hashed); invisible or invalid characters cannot be typed again.
+    if (hasInvalidCharacters(input.password)) throw badInput('password', '密码不能含控制字符或无效字符');
     if (!ROLES.includes(input.role)) throw badInput('role', `未知角色：${input.role}`);
+    // Everything that can be refused is checked before the (deliberately slow) hash is computed.
+    let regionCode: string | null = null;
+    if (input.role === 'ADMIN') {
+      // An administrator acts everywhere; a regional administrator would be scoped in some places only.
+      if (input.regionCode) throw badInput('regionCode', '系统管理员不限区划，请勿指定所辖区划');
+    } else if (!input.regionCode) {
+      throw badInput('regionCode', '除系统管理员外，用户必须指定所辖区划');
+    } else {
+      const region = await this.regions.requireRegion(input.regionCode, 'regionCode');
+      // Township staff see their own township's drafts; the other roles work for a county (or above).
+      if (input.role === 'TOWNSHIP' && region.level !== 'TOWNSHIP')
+        throw badInput('regionCode', `乡镇用户的所辖区划须为乡镇（街道），“${region.name}”不是`);
+      if (input.role !== 'TOWNSHIP' && !['COUNTY', 'CITY', 'PROVINCE'].includes(region.level))
+        throw badInput('regionCode', `该角色的所辖区划须为县级或以上，“${region.name}”不是`);
+      regionCode = region.code;
+    }
+    const taken = () => badInput('username', `用户名“${input.username}”已存在`);
+    if (await this.users.existsBy({ username: input.username })) throw taken();
     const passwordHash = await hashPassword(input.password);
     return this.dataSource.transaction(async (em) => {
-      let regionCode: string | null = null;
-      if (input.regionCode) {
-        regionCode = (await this.regions.requireRegion(input.regionCode, 'regionCode', em)).code;
-      } else if (input.role !== 'ADMIN') {
-        throw badInput('regionCode', '除系统管理员外，用户必须指定所辖区划');
-      }
-      if (await em.existsBy(UserEntity, { username: input.username }))
-        throw badInput('username', `用户名“${input.username}”已存在`);
+      if (await em.existsBy(UserEntity, { username: input.username })) throw taken();
       const user = await em.save(em.create(UserEntity, { username: input.username, passwordHash, role: input.role, regionCode }));
       await this.audit.record(em, actor, {
         action: 'createUser', entityType: 'User', entityId: user.id, regionCode,

@@ -3,10 +3,14 @@ import path from 'node:path';
 import { MigrationExecutor, type DataSource } from 'typeorm';
 import { systemActor } from '../auth/actor.js';
 import { AuthService } from '../auth/auth.service.js';
-import type { Role } from '../auth/user.entity.js';
+import { UserEntity, type Role } from '../auth/user.entity.js';
 import { readCsvRecords } from '../common/csv.js';
 import { schemaDrift } from '../database/schema-drift.js';
 import { AuditService } from '../modules/audit/audit.service.js';
+import { DatasetGenerator } from '../modules/dataset/dataset-generator.js';
+import { ExportService, type ExportFormat } from '../modules/import-export/export.service.js';
+import { importFolder as runFolderImport, problemsCsv, progressBar, summaryTable, type FolderImportOptions } from '../modules/import-export/folder-import.js';
+import { ImportService } from '../modules/import-export/import.service.js';
 import { LegalService } from '../modules/legal/legal.service.js';
 import { RegionsService } from '../modules/regions/regions.service.js';
 import { readCatalogueCsv } from '../seed/seed.service.js';
@@ -143,4 +147,89 @@ export async function auditVerify({ app, say }: CliContext): Promise<void> {
   }
   say(`audit chain intact: ${result.events} events`);
   say(`head seq ${result.headSeq} hash ${result.headHash ?? '(empty chain)'}`);
+}
+
+// ---------------------------------------------------------------- dataset
+
+/** Generates a registry at scale for benchmarks (src/modules/dataset/dataset-generator.ts). */
+export async function datasetGenerate(
+  { app, dataSource, engine, say }: CliContext,
+  options: { townships: number; items: number; versions: number; seed: number },
+): Promise<void> {
+  if (engine === 'embedded') say('note: the embedded engine is meant for small datasets; benchmarks use a PostgreSQL server (DATABASE_URL)');
+  const generator = new DatasetGenerator(dataSource, app.get(RegionsService), app.get(LegalService), app.get(AuditService), say);
+  say(`Generating ${options.townships} townships × 2 lists × ${options.items} items, ${options.versions} versions (seed ${options.seed})…`);
+  const r = await generator.generate(options);
+  say(
+    `Generated ${r.townships} townships in ${r.counties} counties: ${r.bodies} new bodies, ${r.lists} lists, ${r.versions} versions, ` +
+      `${r.itemRows} item rows, ${r.citationRows} citation rows (${r.distinctTexts} distinct texts) in ${r.seconds.total.toFixed(1)} s` +
+      (r.indexesRebuilt ? ', indexes rebuilt after the load' : ''),
+  );
+}
+
+// ---------------------------------------------------------------- spreadsheets (import/export)
+
+/** The actor a spreadsheet command acts as: a named user (`--as`, with that user's scope) or the CLI itself (ADMIN). */
+async function commandActor(dataSource: DataSource, username?: string) {
+  if (!username) return systemActor('cli');
+  const user = await dataSource.getRepository(UserEntity).findOneBy({ username });
+  if (!user) throw new CliError(`no user named ${username}`);
+  return { userId: user.id, username: user.username, role: user.role, regionCode: user.regionCode };
+}
+
+/** Imports every .csv/.xlsx of a folder, each into a new draft of its township's list (see folder-import.ts). */
+export async function importFolder(
+  { app, dataSource, say }: CliContext,
+  dir: string,
+  options: FolderImportOptions & { as?: string; report?: string },
+): Promise<void> {
+  const regions = app.get(RegionsService);
+  await requireRegionsLoaded(regions);
+  const actor = await commandActor(dataSource, options.as);
+  let results;
+  try {
+    results = await runFolderImport(dir, options, { actor, imports: app.get(ImportService), regions, progress: progressBar(process.stderr) });
+  } catch (e) {
+    if (e instanceof Error && /^cannot read the folder/.test(e.message)) throw new CliError(e.message);
+    throw e;
+  }
+  if (!results.length) throw new CliError(`no .csv or .xlsx files in ${dir}`);
+  say(summaryTable(results));
+  for (const r of results.filter((x) => x.reason || x.outcome?.errors.length)) {
+    say('');
+    say(`${r.file}：`);
+    if (r.reason) say(`  ${r.reason}`);
+    const errors = r.outcome?.errors ?? [];
+    for (const e of errors.slice(0, 20)) say(`  ${e.message}`);
+    if (errors.length > 20) say(`  …另有 ${errors.length - 20} 条${options.report ? '' : '（加 --report <file.csv> 导出全部）'}`);
+  }
+  if (options.report) {
+    fs.writeFileSync(options.report, problemsCsv(results));
+    say(`\nAll problems written to ${options.report}`);
+  }
+  const failed = results.filter((r) => r.status !== 'IMPORTED' && r.status !== 'VALID').length;
+  if (failed) throw new CliError(`${failed} of ${results.length} file(s) not imported (see above); the others were`);
+}
+
+/** Writes a version of a list as .xlsx or .csv (any status: the CLI reads as the registry). */
+export async function exportVersion(
+  { app, dataSource, say }: CliContext,
+  versionId: string | undefined,
+  options: { region?: string; kind?: string; number?: number; format: ExportFormat; out?: string },
+): Promise<void> {
+  let id = versionId;
+  if (!id) {
+    if (!options.region || !options.kind) throw new CliError('give a version id, or --region and --kind (and --number, default the latest version)');
+    const code = app.get(RegionsService).parseCode(options.region, 'region');
+    const [row] = await dataSource.query(
+      `SELECT id FROM list_version WHERE region_code = $1 AND kind = $2 ${options.number ? 'AND number = $3' : ''} ORDER BY number DESC LIMIT 1`,
+      options.number ? [code, options.kind, options.number] : [code, options.kind],
+    );
+    if (!row) throw new CliError(`no ${options.kind} list version${options.number ? ` ${options.number}` : ''} for ${code}`);
+    id = row.id as string;
+  }
+  const exported = await app.get(ExportService).exportVersion({ actor: systemActor('cli'), publishedOnly: false }, id, options.format);
+  const out = options.out ?? exported.fileName;
+  fs.writeFileSync(out, exported.body);
+  say(`Wrote ${out} (${exported.body.length} bytes): v${exported.version.number} ${exported.version.status}, ${exported.version.kind}`);
 }

@@ -1,3 +1,5 @@
+import { IntrinsicException } from '@nestjs/common';
+
 /**
  * Domain errors carry a code that the API maps to GraphQL `extensions.code`, and a message a
  * county clerk can act on (in Chinese). `field` names the input field at fault.
@@ -11,7 +13,8 @@ export type DomainErrorCode =
   | 'VERSION_CONFLICT'
   | 'RATE_LIMITED';
 
-export class DomainError extends Error {
+// IntrinsicException: an expected refusal, answered to the client; Nest does not log it as an error with its stack.
+export class DomainError extends IntrinsicException {
   constructor(
     readonly code: DomainErrorCode,
     message: string,

@@ -6,6 +6,10 @@ import crypto from 'node:crypto';
 export interface QuanzeConfig {
   /** PostgreSQL server URL; null means the embedded engine (PGlite) in `dataDir`. */
   databaseUrl: string | null;
+  /** Read replicas (DATABASE_REPLICA_URLS, comma-separated): public reads go there (docs/operations.md). */
+  databaseReplicaUrls: string[];
+  /** Entries per space of the in-process cache of public answers (READ_CACHE_ENTRIES, 0 = off; src/common/read-cache.ts). */
+  readCacheEntries: number;
   port: number;
   /** Interface to listen on; 0.0.0.0 in containers. */
   host: string;
@@ -18,6 +22,36 @@ export interface QuanzeConfig {
   loadDemoData: boolean;
   production: boolean;
   dbPoolSize: number;
+  /** Spreadsheet import: largest file accepted (bytes) and most rows, both refused before parsing. */
+  importMaxBytes: number;
+  importMaxRows: number;
+  /** Limits of the GraphQL API (docs/security.md). */
+  api: ApiLimits;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client's IP (false: none). */
+  trustProxy: boolean | number | string;
+}
+
+/** Per-endpoint values: the public `/graphql` and the authenticated `/admin/graphql`. */
+export interface PerEndpoint<T> {
+  public: T;
+  admin: T;
+}
+
+export interface ApiLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxQueryChars: number;
+  maxComplexity: PerEndpoint<number>;
+  /** Largest `first` of any list argument. */
+  pageMax: PerEndpoint<number>;
+  /** Requests per minute: per client IP on /graphql, per user (or IP before login) on /admin/graphql. */
+  requestsPerMinute: PerEndpoint<number>;
+  /** Failed logins per username and IP within the window before 429. */
+  loginMaxFailures: number;
+  loginWindowSeconds: number;
+  /** max-age of public GET answers. */
+  publicCacheSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -45,19 +79,36 @@ function readBool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
-function readDatabaseUrl(env: Env): string | null {
-  const raw = env.DATABASE_URL?.trim();
+/** TRUST_PROXY: false (default), true, a number of hops, or addresses/subnets/names (loopback, uniquelocal). */
+function readTrustProxy(env: Env): boolean | number | string {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[0-9A-Za-z.:/, ]+$/.test(raw)) throw new ConfigError('TRUST_PROXY', `must be true, false, a number of proxies or a list of addresses, got "${raw}"`);
+  return raw;
+}
+
+function readDatabaseUrl(env: Env, name = 'DATABASE_URL', value = env[name]): string | null {
+  const raw = value?.trim();
   if (!raw) return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a URL (expected postgres://user@host:5432/database)');
+    throw new ConfigError(name, 'is not a URL (expected postgres://user@host:5432/database)');
   }
   if (!['postgres:', 'postgresql:'].includes(url.protocol))
-    throw new ConfigError('DATABASE_URL', `must start with postgres:// (got ${url.protocol}//)`);
-  if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL', 'names no database');
+    throw new ConfigError(name, `must start with postgres:// (got ${url.protocol}//)`);
+  if (url.pathname.length <= 1) throw new ConfigError(name, 'names no database');
   return raw;
+}
+
+/** DATABASE_REPLICA_URLS: comma-separated postgres:// URLs of streaming replicas; needs DATABASE_URL. */
+function readReplicaUrls(env: Env, databaseUrl: string | null): string[] {
+  const urls = (env.DATABASE_REPLICA_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (urls.length && !databaseUrl) throw new ConfigError('DATABASE_REPLICA_URLS', 'needs DATABASE_URL (the primary); the embedded engine has no replicas');
+  return urls.map((u) => readDatabaseUrl(env, 'DATABASE_REPLICA_URLS', u)!);
 }
 
 /**
@@ -71,7 +122,9 @@ function resolveJwtSecret(env: Env, dataDir: string, databaseUrl: string | null,
     if (raw.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
     return raw;
   }
-  if (production && databaseUrl) throw new ConfigError('JWT_SECRET', 'must be set in production with DATABASE_URL');
+  // One instance can keep its own; several instances sharing the database must share JWT_SECRET (docs/security.md).
+  if (production && databaseUrl)
+    console.warn('Warning: JWT_SECRET is not set: using a secret generated in the data folder; set the same JWT_SECRET on every instance');
   const file = path.join(dataDir, 'jwt-secret');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   fs.mkdirSync(dataDir, { recursive: true });
@@ -94,6 +147,8 @@ export function loadConfig(env: Env = process.env): QuanzeConfig {
     throw new ConfigError(adminUsername ? 'ADMIN_PASSWORD' : 'ADMIN_USERNAME', 'must be set together with the other');
   return {
     databaseUrl,
+    databaseReplicaUrls: readReplicaUrls(env, databaseUrl),
+    readCacheEntries: readInt(env, 'READ_CACHE_ENTRIES', 5000, 0, 1_000_000),
     port: readInt(env, 'PORT', 3000, 1, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir,
@@ -104,6 +159,27 @@ export function loadConfig(env: Env = process.env): QuanzeConfig {
     loadDemoData: readBool(env, 'QUANZE_DEMO_DATA', true),
     production,
     dbPoolSize: readInt(env, 'DB_POOL_SIZE', 10, 1, 200),
+    importMaxBytes: readInt(env, 'IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024, 200 * 1024 * 1024),
+    importMaxRows: readInt(env, 'IMPORT_MAX_ROWS', 20_000, 1, 1_000_000),
+    api: {
+      maxDepth: readInt(env, 'QUERY_MAX_DEPTH', 10, 2, 100),
+      maxAliases: readInt(env, 'QUERY_MAX_ALIASES', 15, 0, 1000),
+      maxTokens: readInt(env, 'QUERY_MAX_TOKENS', 1000, 50, 100_000),
+      maxQueryChars: readInt(env, 'QUERY_MAX_CHARS', 10_000, 100, 1_000_000),
+      maxComplexity: {
+        public: readInt(env, 'QUERY_MAX_COMPLEXITY_PUBLIC', 10_000, 10, 10_000_000),
+        admin: readInt(env, 'QUERY_MAX_COMPLEXITY_ADMIN', 100_000, 10, 10_000_000),
+      },
+      pageMax: { public: readInt(env, 'PAGE_MAX_PUBLIC', 100, 1, 100_000), admin: readInt(env, 'PAGE_MAX_ADMIN', 1000, 1, 100_000) },
+      requestsPerMinute: {
+        public: readInt(env, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 600, 1, 10_000_000),
+        admin: readInt(env, 'RATE_LIMIT_ADMIN_PER_MINUTE', 1200, 1, 10_000_000),
+      },
+      loginMaxFailures: readInt(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      loginWindowSeconds: readInt(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 60, 1, 86_400),
+      publicCacheSeconds: readInt(env, 'PUBLIC_CACHE_MAX_AGE_SECONDS', 60, 0, 86_400),
+    },
+    trustProxy: readTrustProxy(env),
   };
 }
 

@@ -11,10 +11,13 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
  * The one data source definition used by the app, the CLI (migrations) and the tests.
  * The schema comes from migrations only: `synchronize` is never on.
  */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 10, replicaUrls: string[] = []): DataSourceOptions {
   return {
     type: 'postgres',
-    url,
+    // With read replicas: writes and transactions on the primary, reads routed by read-routing.ts.
+    ...(replicaUrls.length
+      ? { replication: { master: { url, applicationName: 'quanze' }, slaves: replicaUrls.map((u) => ({ url: u, applicationName: 'quanze-replica-read' })) } }
+      : { url }),
     entities,
     migrations,
     migrationsTableName: 'migrations',

@@ -14,6 +14,8 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 export interface EmbeddedPostgres {
   url: string;
   db: PGlite;
+  /** The wire-protocol server (stopping it alone makes the database unreachable, as tests of an outage do). */
+  server: PGLiteSocketServer;
   stop(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     db,
+    server,
     async stop() {
       await server.stop();
       await db.close();

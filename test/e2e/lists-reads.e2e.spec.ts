@@ -190,7 +190,7 @@ describe('list reads over GraphQL', () => {
     });
 
     it('filters by section (RESPONSIBILITY) and by category (POWER), paging within the filter', async () => {
-      const count = async (id: string, filter: Record<string, string>) => ok(await api.items(id, { first: 1000, ...filter }), 'listVersion').items;
+      const count = async (id: string, filter: Record<string, string>) => ok(await api.items(id, { first: 100, ...filter }), 'listVersion').items;
       const basic = await count(a2.id, { section: 'BASIC' });
       expect(basic.totalCount).toBe(25);
       expect(basic.edges.every((e: any) => e.node.section === 'BASIC' && e.node.townshipRole === 'LEAD')).toBe(true);
@@ -215,17 +215,19 @@ describe('list reads over GraphQL', () => {
       expect([rest.edges.map((e: any) => e.node.itemCode), rest.totalCount, rest.pageInfo.hasNextPage]).toEqual([['320282-100-CF-003'], 3, false]);
     });
 
-    it('first above 1000 or below 0 is refused (BAD_USER_INPUT, field first)', async () => {
-      expect(errorOf(await api.items(a2.id, { first: 1001 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
+    it('first above the page cap (public 100, admin 1000) or below 0 is refused (BAD_USER_INPUT, field first)', async () => {
+      expect(errorOf(await api.items(a2.id, { first: 101 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
       expect(errorOf(await api.items(a2.id, { first: 100000 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
       expect(errorOf(await api.items(a2.id, { first: -1 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
-      expect(ok(await api.items(a2.id, { first: 1000 }), 'listVersion').items.edges).toHaveLength(45);
+      expect(ok(await api.items(a2.id, { first: 100 }), 'listVersion').items.edges).toHaveLength(45);
+      expect(errorOf(await api.items(a2.id, { first: 1001 }, editor))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
+      expect(ok(await api.items(a2.id, { first: 1000 }, editor), 'listVersion').items.edges).toHaveLength(45);
     });
   });
 
   describe('no N+1', () => {
     const WHOLE_LIST = `query($id:ID!){ listVersion(id:$id){ number region { name }
-      items(first:1000){ totalCount edges { node { itemCode accountableBody { name region { name } } cooperating { body { name } duty } citations { label text } } } } } }`;
+      items(first:100){ totalCount edges { node { itemCode accountableBody { name region { name } } cooperating { body { name } duty } citations { label text } } } } } }`;
 
     /** Runs one HTTP request and counts the SQL statements TypeORM sends meanwhile. */
     async function countStatements(run: () => Promise<unknown>): Promise<{ result: any; statements: string[] }> {

@@ -21,6 +21,9 @@ export function testConfig(overrides: Record<string, string> = {}): QuanzeConfig
     ADMIN_USERNAME: TEST_ADMIN.username,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     PORT: '3000',
+    // Every test's requests come from 127.0.0.1: request rate limits are tested on their own (hardening e2e).
+    RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
+    RATE_LIMIT_ADMIN_PER_MINUTE: '1000000',
     ...overrides,
   });
 }

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,9 +61,15 @@ describe('loadConfig', () => {
     expect(e.message).toContain('JWT_SECRET');
   });
 
-  it('requires JWT_SECRET in production with a server database (instances must share it)', () => {
-    expect(errorOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/quanze' }).variable).toBe('JWT_SECRET');
+  it('in production with a server database, uses JWT_SECRET, or warns and generates one (instances must share it)', () => {
     expect(load({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/quanze', JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(load({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/quanze' }).jwtSecret.length).toBeGreaterThanOrEqual(32);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('JWT_SECRET'));
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('generates a JWT secret once and keeps it in the data folder across loads', () => {

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { badInput } from '../../common/domain-error.js';
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
-import { itemRowToModel, ListReadService, type ReadScope } from '../lists/list-read.service.js';
+import { itemRowToModel, ListReadService, PUBLIC_SCOPE, type ReadScope } from '../lists/list-read.service.js';
+import { ReadCache } from '../../common/read-cache.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';
 import type { AccountabilityResultModel } from './accountability.model.js';
@@ -19,6 +20,8 @@ import { SynonymsService } from './synonyms.service.js';
 export const FIELD_FACTORS = { A: 1, B: 0.6, C: 0.3, D: 0.15 } as const;
 export const MIN_SCORE = 1.2;
 export const RELATIVE_CUTOFF = 0.3;
+/** Answers given when `first` is not, and at most: a ranked answer, not a listing. */
+export const DEFAULT_ANSWERS = 5;
 const MAX_FIRST = 20;
 
 const quote = (token: string) => `'${token.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -31,6 +34,7 @@ export class AccountabilityService {
     private readonly regions: RegionsService,
     private readonly reads: ListReadService,
     private readonly synonyms: SynonymsService,
+    private readonly readCache: ReadCache,
   ) {}
 
   async whoIsAccountable(
@@ -39,9 +43,15 @@ export class AccountabilityService {
     regionInput: string,
     asOfInput: string | null | undefined,
     firstInput: number | null | undefined,
+    cached = true,
   ): Promise<AccountabilityResultModel> {
-    const first = firstInput ?? 5;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) throw badInput('first', `first 应为1至${MAX_FIRST}之间的整数`);
+    // Public answers come from published versions only: kept until a publication or a synonym change.
+    if (cached && scope === PUBLIC_SCOPE) {
+      const key = JSON.stringify([question, regionInput, asOfInput ?? todayInChina(), firstInput ?? null]);
+      return this.readCache.get('answers', key, () => this.whoIsAccountable(scope, question, regionInput, asOfInput, firstInput, false));
+    }
+    const first = firstInput ?? DEFAULT_ANSWERS;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) throw badInput('first', `first 应为1至${MAX_FIRST}之间的整数`, { max: MAX_FIRST });
     const asOf = asOfInput ?? todayInChina();
     if (!parseLocalDate(asOf)) throw badInput('asOf', `日期“${asOf}”无效`);
     const analyzed = analyzeQuestion(question, await this.synonyms.synonymMap());
@@ -96,6 +106,7 @@ export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionM
       [FIELD_FACTORS.A, FIELD_FACTORS.B, FIELD_FACTORS.C, FIELD_FACTORS.D],
       MIN_SCORE,
       first,
+      terms.map((t) => `(${tsquery(t)})`).join(' | '),
     ],
   };
 }
@@ -103,14 +114,24 @@ export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionM
 /**
  * The township's rows first (btree on list and version range, a few hundred rows), then the
  * text match on those rows only: steady latency whatever the size of the table.
+ *
+ * A list item's search_vector is a few kB and TOASTed (compressed), and every `@@` on a stored
+ * value decompresses it again: the rows in scope are tested once against all the terms OR'ed
+ * together ($13), and only the few that match are tested term by term. The scope keeps ids and
+ * vectors only (a county's thousands of rows stay in memory); the answers' columns are read by
+ * primary key at the end.
  */
 const SEARCH_SQL = `
 WITH versions AS (
   SELECT * FROM unnest($1::uuid[], $2::int[]) AS v(list_id, number)
-), candidates AS MATERIALIZED (
-  SELECT i.* FROM versions v
+), scope AS MATERIALIZED (
+  SELECT i.id, i.search_vector FROM versions v
   JOIN list_item i ON i.list_id = v.list_id AND NOT i.pending
    AND i.from_version <= v.number AND (i.to_version IS NULL OR i.to_version > v.number)
+), total AS MATERIALIZED (
+  SELECT greatest(count(*), 2) AS total FROM scope
+), candidates AS MATERIALIZED (
+  SELECT id, search_vector FROM scope WHERE search_vector @@ $13::tsquery
 ), terms AS (
   SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[]) AS t(term, q, qa, qab, qabc, weight, grp)
 ), hits AS (
@@ -122,18 +143,20 @@ WITH versions AS (
     count(*) OVER (PARTITION BY t.term) AS df
   FROM candidates c JOIN terms t ON c.search_vector @@ t.q::tsquery
 ), matches AS (
-  -- A term found in many of the candidate items tells them apart less (inverse document frequency).
+  -- A term found in many of the items in scope tells them apart less (inverse document frequency).
   SELECT h.id, h.term, h.grp, h.points * ln(n.total::float8 / h.df + 1) / ln(n.total::float8 + 1) AS points
-  FROM hits h CROSS JOIN (SELECT greatest(count(*), 2) AS total FROM candidates) n
+  FROM hits h CROSS JOIN total n
 ), best_of_group AS (
   SELECT DISTINCT ON (id, grp) id, term, points FROM matches ORDER BY id, grp, points DESC
 ), scored AS (
   SELECT id, sum(points) AS score, array_agg(term ORDER BY points DESC, term) AS matched_terms
   FROM best_of_group GROUP BY id HAVING sum(points) >= $11 - 1e-9
+), top AS (
+  SELECT s.id, s.score, s.matched_terms FROM scored s JOIN list_item i ON i.id = s.id
+  ORDER BY s.score DESC, i.item_code LIMIT $12
 )
 SELECT c.id, c.list_id, c.item_code, c.name, c.description, c.sub_item, c.handling_unit, c.section, c.category, c.source,
   c.accountable_body_id, c.township_role, c.township_duty, c.village_duty, c.cooperating, c.legal_basis,
-  c.staged_duties, c.accountability_circumstances, c.exemptions, c.keywords, s.score, s.matched_terms
-FROM scored s JOIN candidates c ON c.id = s.id
-ORDER BY s.score DESC, c.item_code
-LIMIT $12`;
+  c.staged_duties, c.accountability_circumstances, c.exemptions, c.keywords, t.score, t.matched_terms
+FROM top t JOIN list_item c ON c.id = t.id
+ORDER BY t.score DESC, c.item_code`;

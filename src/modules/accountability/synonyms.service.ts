@@ -5,6 +5,7 @@ import type { Actor } from '../../auth/actor.js';
 import { badInput, notFound } from '../../common/domain-error.js';
 import { AuditService } from '../audit/audit.service.js';
 import { SearchSynonymEntity } from './search-synonym.entity.js';
+import { ReadCache } from '../../common/read-cache.js';
 
 const CACHE_MS = 60_000;
 const TERM_RE = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
@@ -20,6 +21,7 @@ export class SynonymsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly readCache: ReadCache,
   ) {}
 
   async synonymMap(): Promise<ReadonlyMap<string, string[]>> {
@@ -48,10 +50,12 @@ export class SynonymsService {
       return em.findOneByOrFail(SearchSynonymEntity, { term: t });
     });
     this.cache = null;
+    this.readCache.invalidate('answers'); // answers depend on the synonyms
     return saved;
   }
 
   async remove(actor: Actor, term: string): Promise<boolean> {
+    if (!TERM_RE.test(term.trim())) throw badInput('term', '同义词须为1至20个汉字、字母或数字');
     await this.dataSource.transaction(async (em) => {
       const before = await em.findOneBy(SearchSynonymEntity, { term: term.trim() });
       if (!before) throw notFound(`同义词“${term}”不存在`);
@@ -59,6 +63,7 @@ export class SynonymsService {
       await this.audit.record(em, actor, { action: 'removeSynonym', entityType: 'SearchSynonym', entityId: before.term, regionCode: null, before: before.expansions });
     });
     this.cache = null;
+    this.readCache.invalidate('answers'); // answers depend on the synonyms
     return true;
   }
 }

@@ -72,11 +72,16 @@ export class AuditService {
     );
   }
 
-  /** The events of one object, oldest first; only inside the reader's region (ADMIN: all). */
+  /**
+   * The events of one object, oldest first; only inside the reader's region (ADMIN: all). Outside
+   * it the answer is FORBIDDEN whether or not the object exists, so a refusal reveals nothing:
+   * for anyone but ADMIN an object without events is refused like one outside the region.
+   */
   async trail(actor: Actor, entityType: string, entityId: string): Promise<AuditEventEntity[]> {
     const events = await this.dataSource.getRepository(AuditEventEntity).find({ where: { entityType, entityId }, order: { seq: 'ASC' } });
-    if (events.some((e) => (e.regionCode ? !coversRegion(actor, e.regionCode) : actor.role !== 'ADMIN')))
-      throw forbidden('无权查看该对象的审计记录（不在您的管辖区划内）');
+    const outside = events.some((e) => (e.regionCode ? !coversRegion(actor, e.regionCode) : actor.role !== 'ADMIN'));
+    if (outside || (events.length === 0 && actor.role !== 'ADMIN'))
+      throw forbidden('无权查看该对象的审计记录（不在您的管辖区划内或不存在）');
     return events;
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badInput, notFound } from '../../common/domain-error.js';
+import { clip, textProblem } from '../../common/text-input.js';
 import { isUuid } from '../../common/ids.js';
 import { regionPrefix, type Actor } from '../../auth/actor.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -19,7 +20,13 @@ export const toBodyModel = (b: Pick<BodyEntity, 'id' | 'name' | 'kind' | 'region
   level: levelOfCode(b.regionCode),
 });
 
-const NAME_RE = /^[^\s\p{Cc}][^\p{Cc}]{0,99}$/u;
+/** A body's name: one line of at most 100 characters, nothing invisible, no markup (see common/text-input.ts). */
+function checkName(name: string): string {
+  const clean = typeof name === 'string' ? name.trim() : '';
+  const problem = clean ? textProblem(clean, { max: 100, kind: 'line' }) : '不能为空';
+  if (problem) throw badInput('name', `主体名称${problem}（不能为空，且不超过100个字符）`);
+  return clean;
+}
 
 @Injectable()
 export class BodiesService {
@@ -46,10 +53,9 @@ export class BodiesService {
   }
 
   async createBody(actor: Actor, name: string, kind: string, regionInput: string, manager?: EntityManager): Promise<BodyModel> {
-    const cleanName = name.trim();
-    if (!NAME_RE.test(cleanName)) throw badInput('name', '主体名称不能为空，且不超过100个字符');
+    const cleanName = checkName(name);
     if (!BODY_KINDS.includes(kind as BodyKind))
-      throw badInput('kind', `主体类型“${kind}”无效，应为：${BODY_KINDS.join('、')}`);
+      throw badInput('kind', `主体类型“${clip(kind)}”无效，应为：${BODY_KINDS.join('、')}`);
     const work = async (em: EntityManager) => {
       const region = await this.regions.requireRegion(regionInput, 'regionCode', em);
       const countyCode = countyOf(region.code);
@@ -66,8 +72,7 @@ export class BodiesService {
   }
 
   async renameBody(actor: Actor, id: string, name: string): Promise<BodyModel> {
-    const cleanName = name.trim();
-    if (!NAME_RE.test(cleanName)) throw badInput('name', '主体名称不能为空，且不超过100个字符');
+    const cleanName = checkName(name);
     return this.dataSource.transaction(async (em) => {
       const body = isUuid(id) ? await em.findOne(BodyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!body) throw notFound('未找到该主体');

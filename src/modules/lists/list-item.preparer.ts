@@ -17,6 +17,7 @@ import {
   type TownshipRole,
 } from './list-item.entity.js';
 import type { ListItemInput } from './list.model.js';
+import { hasInvalidCharacters, textProblem, type TextKind } from '../../common/text-input.js';
 
 /** An input field at fault and what to do about it (in Chinese, for the clerk). */
 export interface FieldError {
@@ -51,8 +52,6 @@ export type PreparedResult = { ok: true; item: PreparedItem } | { ok: false; err
 
 export const ITEM_CODE_RE = /^[0-9A-Za-z][0-9A-Za-z_.-]{0,63}$/;
 const LIMITS = { name: 200, text: 5000, listElements: 100, element: 2000, bodyName: 100 };
-// Control characters other than tab and line breaks have no place in a list.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export const SECTION_ROLE: Record<ListSection, TownshipRole> = { BASIC: 'LEAD', COOPERATIVE: 'COOPERATE', RECLAIMED: 'RECLAIMED' };
 const SECTION_LABEL: Record<ListSection, string> = { BASIC: '基本履职', COOPERATIVE: '配合履职', RECLAIMED: '上级部门收回' };
@@ -79,7 +78,8 @@ export class ListItemPreparer {
       if (typeof input.accountableBodyName === 'string') names.add(input.accountableBodyName.trim());
       for (const c of input.cooperating ?? []) if (typeof c?.bodyName === 'string') names.add(c.bodyName.trim());
     }
-    const bodies = await this.bodies.findByNames(list.regionCode, [...names].filter(Boolean), em);
+    // Names too long to be valid are refused by validate(); they need not travel to the database.
+    const bodies = await this.bodies.findByNames(list.regionCode, [...names].filter((n) => n && n.length <= LIMITS.bodyName && !hasInvalidCharacters(n)), em);
     const parsed = inputs.map((i) => (typeof i.legalBasis === 'string' && i.legalBasis.length <= LIMITS.text ? parseLegalBasis(i.legalBasis) : []));
     const resolved = await this.legal.resolveCitations(parsed.flat(), asOf, em);
     let offset = 0;
@@ -95,31 +95,32 @@ function validate(input: ListItemInput, list: { kind: ListKind; regionCode: stri
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => errors.push({ field, message });
 
-  const text = (field: string, value: unknown, max: number, required = false): string | null => {
+  // Lengths, invisible or invalid characters, markup and SQL fragments: see common/text-input.ts.
+  const text = (field: string, value: unknown, max: number, required = false, kind: TextKind = 'text'): string | null => {
     if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) {
       if (required) fail(field, '不能为空');
       return null;
     }
     if (typeof value !== 'string') return fail(field, '应为文本'), null;
     const trimmed = value.trim();
-    if (trimmed.length > max) return fail(field, `不能超过${max}个字符（现为${trimmed.length}个）`), null;
-    if (CONTROL.test(trimmed)) return fail(field, '含有不可见的控制字符或无效字符'), null;
+    const problem = textProblem(trimmed, { max, kind });
+    if (problem) return fail(field, problem), null;
     return trimmed;
   };
   const list_ = (field: string, value: unknown): string[] => {
     if (value === null || value === undefined) return [];
     if (!Array.isArray(value)) return fail(field, '应为文本列表'), [];
     if (value.length > LIMITS.listElements) return fail(field, `不能超过${LIMITS.listElements}项`), [];
-    return value.map((v, i) => text(`${field}[${i}]`, v, LIMITS.element)).filter((v): v is string => !!v);
+    return value.map((v, i) => text(`${field}[${i}]`, v, LIMITS.element, true)).filter((v): v is string => !!v);
   };
   const inTownship = (body: BodyEntity) => body.regionCode.startsWith(regionPrefix(list.regionCode));
 
-  const itemCode = text('itemCode', input.itemCode, 64, true);
+  const itemCode = text('itemCode', input.itemCode, 64, true, 'line');
   if (itemCode && !ITEM_CODE_RE.test(itemCode)) fail('itemCode', `事项编码“${itemCode}”格式不正确：只能含字母、数字和 - _ .，不超过64位`);
-  const name = text('name', input.name, LIMITS.name, true);
+  const name = text('name', input.name, LIMITS.name, true, 'line');
   const description = text('description', input.description, LIMITS.text);
-  const subItem = text('subItem', input.subItem, LIMITS.name);
-  const handlingUnit = text('handlingUnit', input.handlingUnit, LIMITS.name);
+  const subItem = text('subItem', input.subItem, LIMITS.name, false, 'line');
+  const handlingUnit = text('handlingUnit', input.handlingUnit, LIMITS.name, false, 'line');
   const townshipDuty = text('townshipDuty', input.townshipDuty, LIMITS.text);
   const villageDuty = text('villageDuty', input.villageDuty, LIMITS.text);
   const legalBasis = text('legalBasis', input.legalBasis, LIMITS.text);
@@ -143,7 +144,7 @@ function validate(input: ListItemInput, list: { kind: ListKind; regionCode: stri
     else source = input.source;
   }
 
-  const accountableName = text('accountableBodyName', input.accountableBodyName, LIMITS.bodyName, true);
+  const accountableName = text('accountableBodyName', input.accountableBodyName, LIMITS.bodyName, true, 'line');
   const accountable = accountableName ? bodies.get(accountableName) : undefined;
   if (accountableName && !accountable) fail('accountableBodyName', `未找到主体“${accountableName}”，请先在主体目录中登记`);
 
@@ -166,7 +167,7 @@ function validate(input: ListItemInput, list: { kind: ListKind; regionCode: stri
     if (!Array.isArray(input.cooperating) || input.cooperating.length > LIMITS.listElements) fail('cooperating', `配合部门应为不超过${LIMITS.listElements}项的列表`);
     else
       input.cooperating.forEach((c, i) => {
-        const bodyName = text(`cooperating[${i}].bodyName`, c?.bodyName, LIMITS.bodyName, true);
+        const bodyName = text(`cooperating[${i}].bodyName`, c?.bodyName, LIMITS.bodyName, true, 'line');
         const duty = text(`cooperating[${i}].duty`, c?.duty, LIMITS.text, true);
         const body = bodyName ? bodies.get(bodyName) : undefined;
         if (bodyName && !body) fail(`cooperating[${i}].bodyName`, `未找到配合主体“${bodyName}”，请先在主体目录中登记`);

@@ -6,6 +6,7 @@ import { ANONYMOUS, can, coversRegion, regionPrefix, type Actor } from '../../au
 import { Permission } from '../../auth/permissions.js';
 import { badInput } from '../../common/domain-error.js';
 import { isUuid } from '../../common/ids.js';
+import { ReadCache } from '../../common/read-cache.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { ListKind } from './duty-list.entity.js';
 import type { ListSection, PowerCategory } from './list-item.entity.js';
@@ -80,6 +81,8 @@ export function itemsOfVersionCondition(v: Pick<ListVersionModel, 'listId' | 'nu
   };
 }
 
+/** `first` of items when none is given, and the largest a caller may ask for (the API passes its endpoint's cap, PAGE_MAX_*). */
+export const DEFAULT_ITEMS_PAGE = 100;
 const MAX_PAGE = 1000;
 
 /** The items of a version narrowed by section and category, as a WHERE clause and its parameters. */
@@ -102,6 +105,7 @@ export class ListReadService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
+    private readonly readCache: ReadCache,
   ) {}
 
   canSee(scope: ReadScope, v: Pick<ListVersionModel, 'status' | 'regionCode'>): boolean {
@@ -115,7 +119,9 @@ export class ListReadService {
     return v && this.canSee(scope, v) ? toVersionModel(v) : null;
   }
 
-  async versionInForce(scope: ReadScope, regionInput: string, kind: ListKind, asOf: string): Promise<ListVersionModel | null> {
+  async versionInForce(scope: ReadScope, regionInput: string, kind: ListKind, asOf: string, cached = true): Promise<ListVersionModel | null> {
+    if (cached && scope === PUBLIC_SCOPE)
+      return this.readCache.get('inForce', `${regionInput}|${kind}|${asOf}`, () => this.versionInForce(scope, regionInput, kind, asOf, false));
     const regionCode = this.regions.parseCode(regionInput, 'regionCode');
     const v = await this.dataSource
       .getRepository(ListVersionEntity)
@@ -127,7 +133,9 @@ export class ListReadService {
   }
 
   /** The versions in force on `asOf` in a township, or in every township of a county. */
-  async versionsInForceWithin(scope: ReadScope, regionCode: string, asOf: string): Promise<ListVersionModel[]> {
+  async versionsInForceWithin(scope: ReadScope, regionCode: string, asOf: string, cached = true): Promise<ListVersionModel[]> {
+    if (cached && scope === PUBLIC_SCOPE)
+      return this.readCache.get('inForce', `${regionCode}|*|${asOf}`, () => this.versionsInForceWithin(scope, regionCode, asOf, false));
     const prefix = regionPrefix(regionCode);
     const rows = await this.dataSource
       .getRepository(ListVersionEntity)
@@ -152,9 +160,9 @@ export class ListReadService {
   }
 
   /** One page of a version's items, ordered by itemCode, with the total, in one statement. */
-  async itemsPage(v: ListVersionModel, filter: ItemFilter): Promise<ListItemConnectionModel> {
-    const first = filter.first ?? 100;
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) throw badInput('first', `first 应为0至${MAX_PAGE}之间的整数`);
+  async itemsPage(v: ListVersionModel, filter: ItemFilter, maxPage = MAX_PAGE): Promise<ListItemConnectionModel> {
+    const first = filter.first ?? Math.min(DEFAULT_ITEMS_PAGE, maxPage);
+    if (!Number.isInteger(first) || first < 0 || first > maxPage) throw badInput('first', `first 应为0至${maxPage}之间的整数`, { max: maxPage });
     const after = filter.after ? decodeCursor(filter.after) : null;
     const { where, params } = filteredItems(v, filter);
     const afterSql = after === null ? '' : `WHERE t.item_code > $${params.push(after)}`;
@@ -216,10 +224,14 @@ export class ListReadService {
     return byItem;
   }
 
+  /** Citations per item id; an item row's citations never change (see ReadCache), so they are kept across requests. */
   createCitationLoader(): DataLoader<string, CitationModel[]> {
     return new DataLoader(async (ids) => {
-      const byItem = await this.citationsOf(ids);
-      return ids.map((id) => byItem.get(id) ?? []);
+      const known = ids.map((id) => this.readCache.peek<CitationModel[]>('citations', id));
+      const missing = ids.filter((_, i) => known[i] === undefined);
+      const byItem = missing.length ? await this.citationsOf(missing) : new Map<string, CitationModel[]>();
+      for (const id of missing) this.readCache.set('citations', id, byItem.get(id) ?? []);
+      return ids.map((id, i) => known[i] ?? byItem.get(id) ?? []);
     });
   }
 

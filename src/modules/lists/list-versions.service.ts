@@ -5,14 +5,16 @@ import { can, coversRegion, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput, conflict, forbidden, notFound } from '../../common/domain-error.js';
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
+import { checkText } from '../../common/text-input.js';
 import { AuditService } from '../audit/audit.service.js';
 import { countyOf, RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
 import { searchDocument, SEARCH_VECTOR_SQL } from '../accountability/item-search-document.js';
-import { ListItemPreparer, type PreparedItem } from './list-item.preparer.js';
+import { ITEM_CODE_RE, ListItemPreparer, type PreparedItem } from './list-item.preparer.js';
 import { itemRowToModel, itemsOfVersionCondition, toVersionModel } from './list-read.service.js';
 import { lockVersionForWrite, requireRevision, requireStatus, translateDatabaseError } from './list-version.access.js';
 import { ListVersionEntity } from './list-version.entity.js';
+import { ReadCache } from '../../common/read-cache.js';
 import type { ListItemInput, ListItemModel, ListVersionModel } from './list.model.js';
 
 export const CHANGE_REASONS = ['立改废释', '职责准入', '乡镇申请', '其他'] as const;
@@ -31,6 +33,7 @@ export class ListVersionsService {
     private readonly regions: RegionsService,
     private readonly preparer: ListItemPreparer,
     private readonly audit: AuditService,
+    private readonly readCache: ReadCache,
   ) {}
 
   /** Runs in the caller's transaction when given one (demo data, import), else in a new one. */
@@ -116,69 +119,125 @@ export class ListVersionsService {
    * changed, and the draft shows the row in force.
    */
   async writeDraftItem(em: EntityManager, version: ListVersionEntity, item: PreparedItem): Promise<ListItemModel> {
-    await em.query('DELETE FROM list_item WHERE list_id = $1 AND item_code = $2 AND from_version = $3 AND pending', [version.listId, item.itemCode, version.number]);
-    const inForce = await this.unchangedRowInForce(em, version, item);
-    if (inForce) return inForce;
-    const doc = searchDocument({
-      ...item,
-      cooperatingDuties: item.cooperating.map((c) => c.duty),
-      citationLabels: item.citations.map((c) => c.label),
-    });
-    const [row] = await em.query(
-      `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, name, description, sub_item, handling_unit,
-         section, category, source, accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis,
-         staged_duties, accountability_circumstances, exemptions, keywords, has_unresolved_citations, search_vector, search_text)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::jsonb,$18,$19,$20,$21,$22,$23,
-         ${SEARCH_VECTOR_SQL('$24', '$25', '$26', '$27')}, $28)
-       RETURNING *`,
-      [
-        version.listId, version.regionCode, version.kind, item.itemCode, version.number, item.name, item.description, item.subItem,
-        item.handlingUnit, item.section, item.category, item.source, item.accountableBodyId, item.townshipRole, item.townshipDuty,
-        item.villageDuty, JSON.stringify(item.cooperating), item.legalBasis, item.stagedDuties, item.accountabilityCircumstances,
-        item.exemptions, item.keywords, item.citations.some((c) => !c.resolved),
-        doc.a, doc.b, doc.c, doc.d, doc.text,
-      ],
-    );
-    if (item.citations.length) {
-      const c = item.citations;
-      await em.query(
-        `INSERT INTO item_citation (item_id, ordinal, raw, instrument_title, article, paragraph, item, label, resolved, instrument_id, instrument_version_id, provision_id)
-         SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::bool[], $10::uuid[], $11::uuid[], $12::uuid[])`,
-        [
-          row.id, c.map((_, i) => i), c.map((x) => x.raw), c.map((x) => x.instrumentTitle), c.map((x) => x.article), c.map((x) => x.paragraph),
-          c.map((x) => x.item), c.map((x) => x.label), c.map((x) => x.resolved), c.map((x) => x.instrumentId),
-          c.map((x) => x.instrumentVersionId), c.map((x) => x.provisionId),
-        ],
-      );
-    }
-    return itemRowToModel(row);
+    const [written] = await this.writeDraftItems(em, version, [item]);
+    return written.item;
   }
 
-  /** The row in force for this item code when it holds exactly the prepared content, else null. */
-  private async unchangedRowInForce(em: EntityManager, version: ListVersionEntity, item: PreparedItem): Promise<ListItemModel | null> {
-    const [row] = await em.query(
-      `SELECT i.*, coalesce((SELECT json_agg(json_build_array(c.raw, c.label, c.provision_id, c.instrument_id) ORDER BY c.ordinal)
+  /**
+   * Writes prepared items (distinct item codes) as the draft's pending rows, as `writeDraftItem`
+   * does one: a few multi-row statements per batch instead of several statements per item.
+   */
+  async writeDraftItems(em: EntityManager, version: ListVersionEntity, items: PreparedItem[]): Promise<DraftWrite[]> {
+    const written: DraftWrite[] = [];
+    for (let at = 0; at < items.length; at += WRITE_BATCH) written.push(...(await this.writeBatch(em, version, items.slice(at, at + WRITE_BATCH))));
+    return written;
+  }
+
+  private async writeBatch(em: EntityManager, version: ListVersionEntity, items: PreparedItem[]): Promise<DraftWrite[]> {
+    const codes = items.map((i) => i.itemCode);
+    await em.query('DELETE FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending AND item_code = ANY($3::text[])', [version.listId, version.number, codes]);
+    const inForce = await this.rowsInForce(em, version, codes);
+    const changed = items.filter((item) => !sameContent(inForce.get(item.itemCode), item));
+    const inserted = new Map<string, ListItemModel>();
+    if (changed.length) {
+      const rows = changed.map((item) => {
+        const doc = searchDocument({ ...item, cooperatingDuties: item.cooperating.map((c) => c.duty), citationLabels: item.citations.map((c) => c.label) });
+        return {
+          item_code: item.itemCode, name: item.name, description: item.description, sub_item: item.subItem, handling_unit: item.handlingUnit,
+          section: item.section, category: item.category, source: item.source, accountable_body_id: item.accountableBodyId,
+          township_role: item.townshipRole, township_duty: item.townshipDuty, village_duty: item.villageDuty, cooperating: item.cooperating,
+          legal_basis: item.legalBasis, staged_duties: item.stagedDuties, accountability_circumstances: item.accountabilityCircumstances,
+          exemptions: item.exemptions, keywords: item.keywords, has_unresolved_citations: item.citations.some((c) => !c.resolved),
+          sa: doc.a, sb: doc.b, sc: doc.c, sd: doc.d, search_text: doc.text,
+        };
+      });
+      const returned: Record<string, any>[] = await em.query(
+        `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, name, description, sub_item, handling_unit,
+           section, category, source, accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis,
+           staged_duties, accountability_circumstances, exemptions, keywords, has_unresolved_citations, search_vector, search_text)
+         SELECT $1, $2, $3, r.item_code, $4, r.name, r.description, r.sub_item, r.handling_unit, r.section, r.category, r.source,
+           r.accountable_body_id, r.township_role, r.township_duty, r.village_duty, r.cooperating, r.legal_basis, r.staged_duties,
+           r.accountability_circumstances, r.exemptions, r.keywords, r.has_unresolved_citations,
+           ${SEARCH_VECTOR_SQL('r.sa', 'r.sb', 'r.sc', 'r.sd')}, r.search_text
+         FROM jsonb_to_recordset($5::jsonb) AS r(item_code text, name text, description text, sub_item text, handling_unit text,
+           section text, category text, source text, accountable_body_id uuid, township_role text, township_duty text, village_duty text,
+           cooperating jsonb, legal_basis text, staged_duties text[], accountability_circumstances text[], exemptions text[], keywords text[],
+           has_unresolved_citations boolean, sa text, sb text, sc text, sd text, search_text text)
+         RETURNING ${WRITTEN_COLUMNS}`,
+        [version.listId, version.regionCode, version.kind, version.number, JSON.stringify(rows)],
+      );
+      for (const r of returned) inserted.set(r.item_code, itemRowToModel(r));
+      const citations = changed.flatMap((item) =>
+        item.citations.map((c, ordinal) => ({
+          item_id: inserted.get(item.itemCode)!.id, ordinal, raw: c.raw, instrument_title: c.instrumentTitle, article: c.article,
+          paragraph: c.paragraph, item: c.item, label: c.label, resolved: c.resolved, instrument_id: c.instrumentId,
+          instrument_version_id: c.instrumentVersionId, provision_id: c.provisionId,
+        })),
+      );
+      if (citations.length)
+        await em.query(
+          `INSERT INTO item_citation (item_id, ordinal, raw, instrument_title, article, paragraph, item, label, resolved, instrument_id, instrument_version_id, provision_id)
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS c(item_id uuid, ordinal int, raw text, instrument_title text, article int, paragraph int,
+             item int, label text, resolved boolean, instrument_id uuid, instrument_version_id uuid, provision_id uuid)`,
+          [JSON.stringify(citations)],
+        );
+    }
+    return items.map((item) => {
+      const row = inserted.get(item.itemCode);
+      const current = inForce.get(item.itemCode);
+      return row ? { item: row, change: current ? 'CHANGED' : 'ADDED' } : { item: current!.model, change: 'UNCHANGED' };
+    });
+  }
+
+  /** The rows in force for these item codes, with the keys their citations are compared by. */
+  private async rowsInForce(em: EntityManager, version: ListVersionEntity, codes: string[]): Promise<Map<string, RowInForce>> {
+    const rows: Record<string, any>[] = await em.query(
+      `SELECT ${WRITTEN_COLUMNS}, coalesce((SELECT json_agg(json_build_array(c.raw, c.label, c.provision_id, c.instrument_id) ORDER BY c.ordinal)
                              FROM item_citation c WHERE c.item_id = i.id), '[]'::json) AS citation_keys
-       FROM list_item i WHERE i.list_id = $1 AND i.item_code = $2 AND NOT i.pending AND i.to_version IS NULL`,
-      [version.listId, item.itemCode],
+       FROM list_item i WHERE i.list_id = $1 AND i.item_code = ANY($2::text[]) AND NOT i.pending AND i.to_version IS NULL`,
+      [version.listId, codes],
     );
-    if (!row) return null;
-    const current = itemRowToModel(row);
-    const same =
-      current.name === item.name && current.description === item.description && current.subItem === item.subItem &&
-      current.handlingUnit === item.handlingUnit && current.section === item.section && current.category === item.category &&
-      current.source === item.source && current.accountableBodyId === item.accountableBodyId && current.townshipRole === item.townshipRole &&
-      current.townshipDuty === item.townshipDuty && current.villageDuty === item.villageDuty && current.legalBasis === item.legalBasis &&
-      JSON.stringify(current.cooperating) === JSON.stringify(item.cooperating) &&
-      JSON.stringify([current.stagedDuties, current.accountabilityCircumstances, current.exemptions, current.keywords]) ===
-        JSON.stringify([item.stagedDuties, item.accountabilityCircumstances, item.exemptions, item.keywords]) &&
-      JSON.stringify(row.citation_keys) === JSON.stringify(item.citations.map((c) => [c.raw, c.label, c.provisionId, c.instrumentId]));
-    return same ? current : null;
+    return new Map(rows.map((row) => [row.item_code, { model: itemRowToModel(row), citationKeys: row.citation_keys }]));
+  }
+
+  /**
+   * Makes a draft's items exactly `items` (spreadsheet import): writes them in batches, drops pending
+   * rows of other items and marks the removal of the items in force that `items` lacks; one revision.
+   */
+  async replaceDraftItems(em: EntityManager, version: ListVersionEntity, items: PreparedItem[]): Promise<{ writes: DraftWrite[]; removed: string[] }> {
+    requireStatus(version, 'DRAFT', '修改');
+    const writes = await this.writeDraftItems(em, version, items);
+    const keep = items.map((i) => i.itemCode);
+    await em.query('DELETE FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending AND NOT (item_code = ANY($3::text[]))', [version.listId, version.number, keep]);
+    const kept = new Set(keep);
+    const current: { item_code: string }[] = await em.query('SELECT item_code FROM list_item WHERE list_id = $1 AND NOT pending AND to_version IS NULL', [version.listId]);
+    const removed = await this.markRemoved(em, version, current.map((r) => r.item_code).filter((code) => !kept.has(code)));
+    await this.bumpRevision(em, version);
+    return { writes, removed };
+  }
+
+  /** Removal markers for items in force (publishing turns each into its row's end); answers the codes marked. */
+  private async markRemoved(em: EntityManager, version: ListVersionEntity, codes: string[]): Promise<string[]> {
+    if (!codes.length) return [];
+    const marked: { item_code: string }[] = await em.query(
+      `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, removed, name, description, sub_item, handling_unit,
+         section, category, source, accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis,
+         staged_duties, accountability_circumstances, exemptions, keywords)
+       SELECT list_id, region_code, kind, item_code, $3, true, name, description, sub_item, handling_unit, section, category, source,
+         accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis, staged_duties,
+         accountability_circumstances, exemptions, keywords
+       FROM list_item WHERE list_id = $1 AND item_code = ANY($2::text[]) AND NOT pending AND to_version IS NULL
+       RETURNING item_code`,
+      [version.listId, codes, version.number],
+    );
+    return marked.map((r) => r.item_code);
   }
 
   /** Removes an item from a draft: drops its pending row and, if the item is in force, marks its removal. */
   async removeItem(actor: Actor, versionId: string, itemCode: string, expectedRevision?: number | null, outer?: EntityManager): Promise<boolean> {
     this.requirePermission(actor, Permission.EDIT_LISTS);
+    if (typeof itemCode !== 'string' || !ITEM_CODE_RE.test(itemCode))
+      throw badInput('itemCode', '事项编码格式不正确：只能含字母、数字和 - _ .，不超过64位');
     return this.transaction(async (em) => {
       const version = await lockVersionForWrite(em, actor, versionId);
       requireStatus(version, 'DRAFT', '修改');
@@ -190,17 +249,7 @@ export class ListVersionsService {
       if (pendingRow?.removed) throw badInput('itemCode', `事项“${itemCode}”已在本草稿中删除`);
       if (pendingRow) await em.query('DELETE FROM list_item WHERE id = $1', [pendingRow.id]);
       // The row in force, if any, gets a removal marker that publishing turns into its end.
-      const marked = await em.query(
-        `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, removed, name, description, sub_item, handling_unit,
-           section, category, source, accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis,
-           staged_duties, accountability_circumstances, exemptions, keywords)
-         SELECT list_id, region_code, kind, item_code, $3, true, name, description, sub_item, handling_unit, section, category, source,
-           accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis, staged_duties,
-           accountability_circumstances, exemptions, keywords
-         FROM list_item WHERE list_id = $1 AND item_code = $2 AND NOT pending AND to_version IS NULL
-         RETURNING id`,
-        [version.listId, itemCode, version.number],
-      );
+      const marked = await this.markRemoved(em, version, [itemCode]);
       if (!pendingRow && marked.length === 0) throw badInput('itemCode', `本草稿中没有事项“${itemCode}”`);
       await this.bumpRevision(em, version);
       await this.audit.record(em, actor, {
@@ -253,12 +302,15 @@ export class ListVersionsService {
   async publishVersion(actor: Actor, versionId: string, effectiveFrom: string, approvalDocNumber: string, outer?: EntityManager): Promise<ListVersionModel> {
     this.requirePermission(actor, Permission.PUBLISH_LISTS);
     if (!parseLocalDate(effectiveFrom)) throw badInput('effectiveFrom', `生效日期“${effectiveFrom}”无效`);
-    const docNumber = approvalDocNumber?.trim();
-    if (!docNumber || docNumber.length > 100 || /[\u0000-\u001F]/.test(docNumber)) throw badInput('approvalDocNumber', '批准文号不能为空，且不超过100个字符');
+    const doc = checkText(approvalDocNumber, { max: 100, kind: 'line', required: true });
+    if (!doc.ok) throw badInput('approvalDocNumber', `批准文号${doc.problem}（不能为空，且不超过100个字符）`);
+    const docNumber = doc.value!;
     return this.transaction(async (em) => {
       const version = await lockVersionForWrite(em, actor, versionId);
       await em.query('SELECT id FROM duty_list WHERE id = $1 FOR UPDATE', [version.listId]);
       requireStatus(version, 'APPROVED', '发布');
+      // What is in force changes when this commits: drop the public answers then.
+      this.readCache.invalidateOnCommit(em, 'answers', 'inForce');
       const latest = await em.getRepository(ListVersionEntity).findOne({ where: { listId: version.listId, status: 'PUBLISHED' } });
       if (latest) {
         if (effectiveFrom <= latest.effectiveFrom!)
@@ -298,8 +350,41 @@ export class ListVersionsService {
 }
 
 function checkOpinion(opinion: string | null | undefined, required: boolean): string | null {
-  const text = opinion?.trim() || null;
-  if (required && !text) throw badInput('opinion', '退回时必须填写审核意见');
-  if (text && (text.length > 5000 || /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(text))) throw badInput('opinion', '审核意见不超过5000个字符，且不能含控制字符');
-  return text;
+  const checked = checkText(opinion, { max: 5000, kind: 'text' });
+  if (!checked.ok) throw badInput('opinion', `审核意见${checked.problem}（不超过5000个字符，且不能含控制字符）`);
+  if (required && !checked.value) throw badInput('opinion', '退回时必须填写审核意见');
+  return checked.value;
+}
+
+/** How a prepared item came out in a draft: a new pending row (ADDED, CHANGED) or the row in force kept. */
+export interface DraftWrite {
+  item: ListItemModel;
+  change: 'ADDED' | 'CHANGED' | 'UNCHANGED';
+}
+
+interface RowInForce {
+  model: ListItemModel;
+  citationKeys: unknown;
+}
+
+/** Items written per statement: large imports go in a few round trips of bounded size. */
+const WRITE_BATCH = 1000;
+
+const WRITTEN_COLUMNS = `id, item_code, name, description, sub_item, handling_unit, section, category, source, accountable_body_id,
+  township_role, township_duty, village_duty, cooperating, legal_basis, staged_duties, accountability_circumstances, exemptions, keywords`;
+
+/** Whether the row in force holds exactly the prepared content (then the draft writes nothing for it). */
+function sameContent(current: RowInForce | undefined, item: PreparedItem): boolean {
+  if (!current) return false;
+  const m = current.model;
+  return (
+    m.name === item.name && m.description === item.description && m.subItem === item.subItem &&
+    m.handlingUnit === item.handlingUnit && m.section === item.section && m.category === item.category &&
+    m.source === item.source && m.accountableBodyId === item.accountableBodyId && m.townshipRole === item.townshipRole &&
+    m.townshipDuty === item.townshipDuty && m.villageDuty === item.villageDuty && m.legalBasis === item.legalBasis &&
+    JSON.stringify(m.cooperating) === JSON.stringify(item.cooperating) &&
+    JSON.stringify([m.stagedDuties, m.accountabilityCircumstances, m.exemptions, m.keywords]) ===
+      JSON.stringify([item.stagedDuties, item.accountabilityCircumstances, item.exemptions, item.keywords]) &&
+    JSON.stringify(current.citationKeys) === JSON.stringify(item.citations.map((c) => [c.raw, c.label, c.provisionId, c.instrumentId]))
+  );
 }

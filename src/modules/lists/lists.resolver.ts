@@ -1,6 +1,8 @@
+import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLRequestContext } from '../../api/graphql-context.js';
 import { Permission } from '../../auth/permissions.js';
+import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
 import { RequirePermission } from '../../auth/require-permission.decorator.js';
 import { LocalDateScalar, todayInChina } from '../../common/local-date.scalar.js';
 import { BodyModel } from '../bodies/body.model.js';
@@ -34,6 +36,7 @@ export class ListVersionsQueryResolver {
   constructor(
     private readonly reads: ListReadService,
     private readonly regionsService: RegionsService,
+    @Inject(QUANZE_CONFIG) private readonly config: QuanzeConfig,
   ) {}
 
   @Query(() => ListVersionModel, { nullable: true })
@@ -91,8 +94,9 @@ export class ListVersionsQueryResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('section', { type: () => ListSectionEnum, nullable: true }) section: ListSection | null,
     @Args('category', { type: () => PowerCategoryEnum, nullable: true }) category: PowerCategory | null,
+    @Context() ctx: GraphQLRequestContext,
   ) {
-    return this.reads.itemsPage(v, { first, after, section, category });
+    return this.reads.itemsPage(v, { first, after, section, category }, this.config.api.pageMax[ctx.endpoint]);
   }
 }
 

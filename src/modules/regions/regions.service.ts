@@ -4,7 +4,9 @@ import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
 import { regionPrefix } from '../../auth/actor.js';
 import { badInput } from '../../common/domain-error.js';
+import { clip } from '../../common/text-input.js';
 import { RegionEntity, type RegionLevel } from './region.entity.js';
+import { ReadCache } from '../../common/read-cache.js';
 import { readRegionExtract, readVillagesOfCounty, type RegionRecord } from './region-extract.js';
 
 const SHORT_FORMS: Record<number, string> = { 2: '0000000000', 4: '00000000', 6: '000000', 9: '000', 12: '' };
@@ -23,7 +25,10 @@ export const countyOf = (code: string) => `${code.slice(0, 6)}000000`;
 export class RegionsService {
   private readonly logger = new Logger('Regions');
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readCache: ReadCache,
+  ) {}
 
   private get repo() {
     return this.dataSource.getRepository(RegionEntity);
@@ -32,7 +37,7 @@ export class RegionsService {
   /** 12-digit code of an input, or BAD_USER_INPUT naming the field. */
   parseCode(input: string, field: string): string {
     const code = normalizeRegionCode(input);
-    if (!code) throw badInput(field, `区划代码“${input}”格式不正确：应为2、4、6、9或12位数字`);
+    if (!code) throw badInput(field, `区划代码“${clip(input)}”格式不正确：应为2、4、6、9或12位数字`);
     return code;
   }
 
@@ -43,8 +48,11 @@ export class RegionsService {
   /** A region that must exist: unknown codes are the caller's input error. */
   async requireRegion(input: string, field: string, manager?: EntityManager): Promise<RegionEntity> {
     const code = this.parseCode(input, field);
-    const region = await (manager ?? this.dataSource.manager).findOneBy(RegionEntity, { code });
-    if (!region) throw badInput(field, `未找到区划代码“${input}”`);
+    // Region rows are reference data, never updated: outside a transaction, found ones are kept.
+    const known = manager ? undefined : this.readCache.peek<RegionEntity>('regions', code);
+    const region = known ?? (await (manager ?? this.dataSource.manager).findOneBy(RegionEntity, { code }));
+    if (region && !manager) this.readCache.set('regions', code, region);
+    if (!region) throw badInput(field, `未找到区划代码“${clip(input)}”`);
     return region;
   }
 
@@ -67,8 +75,17 @@ export class RegionsService {
 
   createLoader(): DataLoader<string, RegionEntity | null> {
     return new DataLoader(async (codes) => {
-      const rows = await this.repo.createQueryBuilder('r').where('r.code IN (:...codes)', { codes: [...codes] }).getMany();
-      const byCode = new Map(rows.map((r) => [r.code, r]));
+      const byCode = new Map<string, RegionEntity>();
+      for (const c of codes) {
+        const known = this.readCache.peek<RegionEntity>('regions', c);
+        if (known) byCode.set(c, known);
+      }
+      const missing = codes.filter((c) => !byCode.has(c));
+      const rows = missing.length ? await this.repo.createQueryBuilder('r').where('r.code IN (:...codes)', { codes: missing }).getMany() : [];
+      for (const r of rows) {
+        byCode.set(r.code, r);
+        this.readCache.set('regions', r.code, r);
+      }
       return codes.map((c) => byCode.get(c) ?? null);
     });
   }

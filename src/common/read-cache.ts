@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
+
+/** How long an entry is trusted: the bound on what another instance's publication takes to show here. */
+export const READ_CACHE_TTL_MS = 60_000;
+
+export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations';
+
+/**
+ * An in-process cache of public answers drawn from published data (a published version never
+ * changes): answers of "who is accountable", versions in force, regions, an item's citations.
+ * Each space is an LRU of READ_CACHE_ENTRIES entries (0 turns the cache off).
+ *
+ * Invalidation: `publishVersion` drops the answers and versions in force when its transaction
+ * commits (invalidateOnCommit), a synonym change drops the answers; regions and citations never
+ * change under a given key (a region row is never updated; a citation belongs to one item row,
+ * and published rows are immutable). Another instance learns of a publication within
+ * READ_CACHE_TTL_MS, the same delay as the synonym table.
+ */
+@Injectable()
+export class ReadCache {
+  private readonly spaces = new Map<ReadCacheSpace, Map<string, { at: number; value: unknown }>>();
+  private readonly max: number;
+  readonly stats = { hits: 0, misses: 0, invalidations: 0 };
+
+  constructor(@Inject(QUANZE_CONFIG) config: QuanzeConfig) {
+    this.max = config.readCacheEntries ?? 0;
+  }
+
+  get enabled(): boolean {
+    return this.max > 0;
+  }
+
+  private space(name: ReadCacheSpace) {
+    let space = this.spaces.get(name);
+    if (!space) this.spaces.set(name, (space = new Map()));
+    return space;
+  }
+
+  /** The cached value, or `load()`'s (kept when it resolves; failures are not kept). */
+  async get<T>(name: ReadCacheSpace, key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.enabled) return load();
+    const hit = this.peek<T>(name, key);
+    if (hit !== undefined) return hit;
+    const value = await load();
+    this.set(name, key, value);
+    return value;
+  }
+
+  peek<T>(name: ReadCacheSpace, key: string): T | undefined {
+    if (!this.enabled) return undefined;
+    const space = this.space(name);
+    const entry = space.get(key);
+    if (!entry || Date.now() - entry.at > READ_CACHE_TTL_MS) {
+      if (entry) space.delete(key);
+      this.stats.misses++;
+      return undefined;
+    }
+    space.delete(key); // most recently used last
+    space.set(key, entry);
+    this.stats.hits++;
+    return entry.value as T;
+  }
+
+  set(name: ReadCacheSpace, key: string, value: unknown): void {
+    if (!this.enabled) return;
+    const space = this.space(name);
+    space.delete(key);
+    space.set(key, { at: Date.now(), value });
+    if (space.size > this.max) space.delete(space.keys().next().value as string);
+  }
+
+  invalidate(...names: ReadCacheSpace[]): void {
+    this.stats.invalidations++;
+    for (const name of names.length ? names : [...this.spaces.keys()]) this.spaces.get(name)?.clear();
+  }
+
+  /**
+   * Drops what a publication changes once the transaction of `em` commits (and at once too, so
+   * nothing cached during the transaction outlives it).
+   */
+  invalidateOnCommit(em: EntityManager, ...names: ReadCacheSpace[]): void {
+    this.invalidate(...names);
+    const runner = em.queryRunner;
+    if (!runner) return;
+    const commit = runner.commitTransaction.bind(runner);
+    runner.commitTransaction = async () => {
+      await commit();
+      runner.commitTransaction = commit;
+      this.invalidate(...names);
+    };
+  }
+}

@@ -1,0 +1,119 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, Res, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import type { Response } from 'express';
+import { can } from '../../auth/actor.js';
+import { Permission } from '../../auth/permissions.js';
+import { badInput, forbidden, notFound } from '../../common/domain-error.js';
+import { isUuid } from '../../common/ids.js';
+import { readScopeFor } from '../lists/list-read.service.js';
+import type { ListKind } from '../lists/duty-list.entity.js';
+import { EXPORT_FORMATS, ExportService, type ExportFormat } from './export.service.js';
+import { ImportService, type ImportOutcome } from './import.service.js';
+import { actorOf, AnonymousAllowed, BearerTokenGuard, RestErrorFilter, type RestRequest } from './rest-http.js';
+
+/** What multer hands over for the `file` field (memory storage). */
+interface UploadedSheet {
+  originalname: string;
+  size: number;
+  buffer: Buffer;
+}
+
+interface ImportFields {
+  regionCode?: string;
+  kind?: string;
+  changeReason?: string;
+  dryRun?: string;
+}
+
+/** The report as JSON, the fields of the GraphQL `ImportReport` (version: its own fields only). */
+export function reportJson(outcome: ImportOutcome) {
+  const v = outcome.version;
+  return {
+    version: v && { id: v.id, number: v.number, status: v.status, kind: v.kind, regionCode: v.regionCode, revision: v.revision, basedOnId: v.basedOnId },
+    itemsImported: outcome.itemsImported,
+    errors: outcome.errors,
+    warnings: outcome.warnings,
+    added: outcome.added,
+    changed: outcome.changed,
+    unchanged: outcome.unchanged,
+    removed: outcome.removed,
+    format: outcome.format,
+    encoding: outcome.encoding,
+  };
+}
+
+/**
+ * `POST /admin/imports` (multipart/form-data: regionCode, kind, file; optional changeReason,
+ * dryRun=true): the upload door for large files, same authentication and permissions as
+ * `importList`. 201 with the report and the new draft; 422 with the report when rows are bad
+ * (nothing written); 413 over the size limit, 400 over the row limit, both naming the limit.
+ */
+@Controller('admin/imports')
+@UseFilters(RestErrorFilter)
+@UseGuards(BearerTokenGuard)
+export class ImportsController {
+  constructor(private readonly imports: ImportService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Header('cache-control', 'no-store')
+  // The guard has authenticated before multer reads the body.
+  @UseInterceptors(FileInterceptor('file'))
+  async upload(@Req() req: RestRequest, @Body() fields: ImportFields, @UploadedFile() file: UploadedSheet | undefined, @Res({ passthrough: true }) res: Response) {
+    const actor = actorOf(req);
+    if (!can(actor, Permission.EDIT_LISTS)) throw forbidden('只有清单编辑人员（或系统管理员）可以导入清单');
+    if (!fields?.regionCode) throw badInput('regionCode', '缺少字段 regionCode（乡镇区划代码，如 320282100）');
+    if (!fields.kind) throw badInput('kind', '缺少字段 kind：POWER（权力清单）或 RESPONSIBILITY（责任清单）');
+    await this.imports.requireImporter(actor, fields.regionCode, fields.kind as ListKind);
+    if (!file) throw badInput('file', '缺少上传的文件：请把 .xlsx 或 .csv 放在名为 file 的字段中');
+    const outcome = await this.imports.importList(actor, {
+      regionCode: fields.regionCode,
+      kind: fields.kind as ListKind,
+      fileName: decodeFileName(file.originalname),
+      content: file.buffer,
+      changeReason: fields.changeReason ?? null,
+      dryRun: fields.dryRun === 'true',
+    });
+    if (outcome.errors.length) res.status(422);
+    else if (!outcome.version) res.status(200);
+    return reportJson(outcome);
+  }
+}
+
+/** Multer reads the multipart file name as latin1; browsers and curl send UTF-8 (张渚镇.xlsx). */
+function decodeFileName(name: string): string {
+  const utf8 = Buffer.from(name, 'latin1').toString('utf8');
+  return /\uFFFD/.test(utf8) ? name : utf8;
+}
+
+/**
+ * `GET /exports/versions/<id>.xlsx` and `.csv`: any version the caller may see — anonymously the
+ * published ones, with a bearer token also drafts in the user's region (ListReadService decides).
+ * What the caller may not see is 404, whether or not it exists.
+ */
+@Controller('exports/versions')
+@UseFilters(RestErrorFilter)
+@UseGuards(BearerTokenGuard)
+export class ExportsController {
+  constructor(private readonly exports: ExportService) {}
+
+  @Get(':file')
+  @AnonymousAllowed()
+  async download(@Req() req: RestRequest, @Param('file') file: string, @Res() res: Response) {
+    const match = /^(.+)\.(xlsx|csv)$/i.exec(file);
+    const format = match?.[2].toLowerCase() as ExportFormat | undefined;
+    if (!match || !format || !EXPORT_FORMATS.includes(format) || !isUuid(match[1]))
+      throw notFound('未找到：导出地址应为 /exports/versions/<版本ID>.xlsx 或 .csv');
+    const actor = actorOf(req);
+    const scope = readScopeFor(actor.role ? 'admin' : 'public', actor);
+    const exported = await this.exports.exportVersion(scope, match[1], format);
+    const published = exported.version.status === 'PUBLISHED' || exported.version.status === 'SUPERSEDED';
+    res.setHeader('content-type', exported.contentType);
+    res.setHeader('content-disposition', `attachment; filename="list-${exported.version.id}.${format}"; filename*=UTF-8''${encodeURIComponent(exported.fileName)}`);
+    res.setHeader('content-length', String(exported.body.length));
+    // A published version's items never change; its title row (effective dates) can, once, when superseded.
+    res.setHeader('cache-control', published && !actor.role ? 'public, max-age=300' : 'private, no-store');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.end(exported.body);
+  }
+}

@@ -1,0 +1,33 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { AdminSchemaScope } from '../../api/admin-schema-scope.js';
+import { ListVersionModel } from '../lists/list.model.js';
+
+@ObjectType('ImportError', { registerIn: () => AdminSchemaScope, description: 'a problem of an imported file: the row as Excel numbers it, the column by its header' })
+export class ImportErrorModel {
+  @Field(() => Int, { description: 'row number in the file (the header is usually row 1; in an xlsx with a title row, row 2)' })
+  row: number;
+  @Field(() => String, { nullable: true, description: 'the column header as the file writes it' })
+  column: string | null;
+  @Field({ description: 'in Chinese, for the clerk: 第12行「责任主体」：…' })
+  message: string;
+}
+
+@ObjectType('ImportReport', { registerIn: () => AdminSchemaScope })
+export class ImportReportModel {
+  @Field(() => ListVersionModel, { nullable: true, description: 'the new draft; null when the file had errors (nothing was written)' })
+  version: ListVersionModel | null;
+  @Field(() => Int, { description: 'items of the new draft (rows of the file)' })
+  itemsImported: number;
+  @Field(() => [ImportErrorModel], { description: 'every bad row; any error means no draft' })
+  errors: ImportErrorModel[];
+  @Field(() => [ImportErrorModel], { description: 'what was read but not imported (unknown columns, heading rows)' })
+  warnings: ImportErrorModel[];
+  @Field(() => Int, { description: 'items new to the list' })
+  added: number;
+  @Field(() => Int, { description: 'items that differ from the version in force' })
+  changed: number;
+  @Field(() => Int, { description: 'items identical to the version in force (no row written)' })
+  unchanged: number;
+  @Field(() => Int, { description: 'items in force that the file no longer has (removed in the draft)' })
+  removed: number;
+}

@@ -1,0 +1,35 @@
+import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import type { GraphQLRequestContext } from '../../api/graphql-context.js';
+import { Permission } from '../../auth/permissions.js';
+import { RequirePermission } from '../../auth/require-permission.decorator.js';
+import { badInput } from '../../common/domain-error.js';
+import type { ListKind } from '../lists/duty-list.entity.js';
+import { ListKindEnum } from '../lists/list.model.js';
+import { ImportReportModel } from './import.model.js';
+import { ImportService } from './import.service.js';
+import { requireWithinSize } from './sheet-file.js';
+
+const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/;
+
+/** `importList`: the GraphQL door onto the import, for small files sent inline as base64 (admin endpoint). */
+@Resolver()
+export class ImportAdminResolver {
+  constructor(private readonly imports: ImportService) {}
+
+  @Mutation(() => ImportReportModel, { description: '.csv or .xlsx, into a new draft, all or nothing (large files: POST /admin/imports)' })
+  @RequirePermission(Permission.EDIT_LISTS)
+  async importList(
+    @Args('regionCode') regionCode: string,
+    @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
+    @Args('fileName') fileName: string,
+    @Args('contentBase64') contentBase64: string,
+    @Args('changeReason', { type: () => String, nullable: true, description: '立改废释、职责准入、乡镇申请 or 其他 (default)' }) changeReason: string | null,
+    @Context() ctx: GraphQLRequestContext,
+  ): Promise<ImportReportModel> {
+    await this.imports.requireImporter(ctx.actor, regionCode, kind);
+    // The limit is checked on the encoded length, before decoding.
+    requireWithinSize(Math.floor((contentBase64.replace(/\s+/g, '').length * 3) / 4), this.imports.limits);
+    if (!BASE64.test(contentBase64)) throw badInput('contentBase64', 'contentBase64 不是有效的 base64 编码');
+    return this.imports.importList(ctx.actor, { regionCode, kind, fileName, content: Buffer.from(contentBase64, 'base64'), changeReason });
+  }
+}
