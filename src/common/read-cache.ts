@@ -4,6 +4,11 @@ import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 
 /** How long an entry is trusted: the bound on what another instance's publication takes to show here. */
 export const READ_CACHE_TTL_MS = 60_000;
+/**
+ * With read replicas, how long after an invalidation nothing new is kept: a replica may not have
+ * replayed the publication yet, and what it answers meanwhile must not be cached for a minute.
+ */
+export const READ_CACHE_REPLICA_QUIET_MS = 10_000;
 
 export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations';
 
@@ -13,7 +18,9 @@ export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations';
  * Each space is an LRU of READ_CACHE_ENTRIES entries (0 turns the cache off).
  *
  * Invalidation: `publishVersion` drops the answers and versions in force when its transaction
- * commits (invalidateOnCommit), a synonym change drops the answers; regions and citations never
+ * commits (invalidateOnCommit), a synonym change drops the answers; a value loaded while an
+ * invalidation happened is not kept, nor, with read replicas, one loaded within
+ * READ_CACHE_REPLICA_QUIET_MS of it (a replica may lag behind the publication); regions and citations never
  * change under a given key (a region row is never updated; a citation belongs to one item row,
  * and published rows are immutable). Another instance learns of a publication within
  * READ_CACHE_TTL_MS, the same delay as the synonym table.
@@ -22,10 +29,15 @@ export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations';
 export class ReadCache {
   private readonly spaces = new Map<ReadCacheSpace, Map<string, { at: number; value: unknown }>>();
   private readonly max: number;
+  private readonly quietMs: number;
+  /** Bumped by every invalidation: a value loaded before one is not kept after it. */
+  private generation = 0;
+  private invalidatedAt = 0;
   readonly stats = { hits: 0, misses: 0, invalidations: 0 };
 
   constructor(@Inject(QUANZE_CONFIG) config: QuanzeConfig) {
     this.max = config.readCacheEntries ?? 0;
+    this.quietMs = config.databaseReplicaUrls?.length ? READ_CACHE_REPLICA_QUIET_MS : 0;
   }
 
   get enabled(): boolean {
@@ -38,13 +50,17 @@ export class ReadCache {
     return space;
   }
 
-  /** The cached value, or `load()`'s (kept when it resolves; failures are not kept). */
+  /**
+   * The cached value, or `load()`'s — kept when it resolves, unless an invalidation happened
+   * meanwhile (it may have read what the invalidation replaced) or, with replicas, recently.
+   */
   async get<T>(name: ReadCacheSpace, key: string, load: () => Promise<T>): Promise<T> {
     if (!this.enabled) return load();
     const hit = this.peek<T>(name, key);
     if (hit !== undefined) return hit;
+    const generation = this.generation;
     const value = await load();
-    this.set(name, key, value);
+    if (generation === this.generation && Date.now() - this.invalidatedAt >= this.quietMs) this.set(name, key, value);
     return value;
   }
 
@@ -73,6 +89,8 @@ export class ReadCache {
 
   invalidate(...names: ReadCacheSpace[]): void {
     this.stats.invalidations++;
+    this.generation++;
+    this.invalidatedAt = Date.now();
     for (const name of names.length ? names : [...this.spaces.keys()]) this.spaces.get(name)?.clear();
   }
 

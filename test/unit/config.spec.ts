@@ -105,4 +105,22 @@ describe('loadConfig', () => {
     expect(errorOf({ DB_POOL_SIZE: '0' }).variable).toBe('DB_POOL_SIZE');
     expect(errorOf({ JWT_TTL_SECONDS: '5' }).variable).toBe('JWT_TTL_SECONDS');
   });
+
+  it('reads DATABASE_REPLICA_URLS (comma-separated, each a postgres:// URL), only beside DATABASE_URL', () => {
+    const primary = { DATABASE_URL: 'postgres://u@primary/quanze', JWT_SECRET: SECRET };
+    expect(load(primary).databaseReplicaUrls).toEqual([]);
+    expect(load({ ...primary, DATABASE_REPLICA_URLS: ' postgres://u@r1/quanze , postgresql://u@r2:5433/quanze ' }).databaseReplicaUrls).toEqual([
+      'postgres://u@r1/quanze',
+      'postgresql://u@r2:5433/quanze',
+    ]);
+    expect(errorOf({ ...primary, DATABASE_REPLICA_URLS: 'mysql://r1/quanze' }).variable).toBe('DATABASE_REPLICA_URLS');
+    expect(errorOf({ ...primary, DATABASE_REPLICA_URLS: 'postgres://r1' }).variable).toBe('DATABASE_REPLICA_URLS');
+    expect(errorOf({ DATABASE_REPLICA_URLS: 'postgres://u@r1/quanze' }).message).toContain('DATABASE_URL');
+  });
+
+  it('reads READ_CACHE_ENTRIES (0 turns the cache of public answers off)', () => {
+    expect(load().readCacheEntries).toBe(5000);
+    expect(load({ READ_CACHE_ENTRIES: '0' }).readCacheEntries).toBe(0);
+    expect(errorOf({ READ_CACHE_ENTRIES: '-1' }).variable).toBe('READ_CACHE_ENTRIES');
+  });
 });
