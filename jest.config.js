@@ -18,7 +18,8 @@ const common = {
   setupFiles: ['<rootDir>/test/setup/reflect-metadata.ts'],
 };
 export default {
-  testTimeout: 60000,
+  // Generous: e2e files boot an app and build fixtures; a loaded 2-core machine can triple that.
+  testTimeout: 180000,
   maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
