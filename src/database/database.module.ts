@@ -1,6 +1,6 @@
-import { type DynamicModule, Global, Module, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 import { dataSourceOptions } from './data-source.js';
 import { installReadRouting } from './read-routing.js';
@@ -12,14 +12,7 @@ export type DatabaseEngine = 'embedded' | 'postgres';
 /** TypeORM on the given URL: a PostgreSQL server, or the embedded engine's socket. */
 @Global()
 @Module({})
-export class DatabaseModule implements OnModuleInit {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** With replicas: public reads to them, the rest on the primary (read-routing.ts). */
-  onModuleInit(): void {
-    installReadRouting(this.dataSource);
-  }
-
+export class DatabaseModule {
   static forRoot(url: string, engine: DatabaseEngine, poolSize: number): DynamicModule {
     // PGlite is one backend: pglite-socket keeps a connection's messages together only inside a
     // transaction, so concurrent statements from several connections interleave and fail
@@ -35,6 +28,13 @@ export class DatabaseModule implements OnModuleInit {
             ...dataSourceOptions(url, connections, engine === 'postgres' ? (config.databaseReplicaUrls ?? []) : []),
             retryAttempts: 0,
           }),
+          // With replicas, the routing (read-routing.ts) is installed before the first query:
+          // start-up (migrations, first-start data) runs before Nest's init hooks would.
+          dataSourceFactory: async (options?: DataSourceOptions) => {
+            const dataSource = new DataSource(options!);
+            installReadRouting(dataSource);
+            return dataSource.initialize();
+          },
         }),
       ],
       providers: [{ provide: DATABASE_ENGINE, useValue: engine }, ReadCache],

@@ -98,14 +98,14 @@ const IN_FORCE = 'query($r:String!,$k:ListKind!){ listVersionInForce(regionCode:
       close: async () => undefined,
     };
     await caughtUp(primaryDb, replicaDb);
-  });
+  }, 180_000); // migrations and the demo data on a fresh database, on a busy machine
 
   afterAll(async () => {
     await sql(REPLICA!, 'SELECT pg_wal_replay_resume()').catch(() => undefined);
     if (server) await new Promise((r) => server.close(r));
     await registry?.stop();
     await sql(PRIMARY!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  });
+  }, 60_000);
 
   it('configures TypeORM replication: the primary for writes, the replica for reads', () => {
     const options = app.dataSource.options as { replication?: { master: { url: string }; slaves: { url: string }[] } };
