@@ -23,9 +23,24 @@ export interface SearchDocument {
   text: string;
 }
 
-const tokens = (texts: (string | null | undefined)[]) => texts.flatMap((t) => segmentForIndex(t)).join(' ');
+type Segment = (text: string | null | undefined) => string[];
 
-export function searchDocument(item: SearchableItem): SearchDocument {
+/**
+ * Segmentation that remembers the texts it has cut: a list repeats its duties, its staged duties
+ * and its citations from item to item, and an import segments each distinct text once.
+ */
+export function memoizedSegmentation(): Segment {
+  const cut = new Map<string, string[]>();
+  return (text) => {
+    if (!text) return [];
+    let tokens = cut.get(text);
+    if (!tokens) cut.set(text, (tokens = segmentForIndex(text)));
+    return tokens;
+  };
+}
+
+export function searchDocument(item: SearchableItem, segment: Segment = segmentForIndex): SearchDocument {
+  const tokens = (texts: (string | null | undefined)[]) => texts.flatMap((t) => segment(t)).join(' ');
   // Keywords are curated colloquial phrases: indexed whole as well as segmented.
   const keywordLexemes = item.keywords.map((k) => k.replace(/\s+/g, ''));
   return {

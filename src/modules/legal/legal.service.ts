@@ -58,20 +58,22 @@ export class LegalService {
     const provisions: ProvisionEntity[] = versions.length
       ? await em.createQueryBuilder(ProvisionEntity, 'p').where('p.instrument_version_id IN (:...ids)', { ids: versions.map((v) => v.id) }).getMany()
       : [];
+    // Indexed once: an import resolves tens of thousands of citations against the same few instruments.
+    const versionsOf = groupBy(versions, (v) => v.instrumentId);
+    // Newest first; the version in force on asOf leads, then older and undated ones.
+    for (const list of versionsOf.values()) list.sort((a, b) => (b.effectiveFrom ?? '').localeCompare(a.effectiveFrom ?? ''));
+    const provisionsOf = groupBy(provisions, (p) => `${p.instrumentVersionId}:${p.article}`);
     return citations.map((c) => {
       const instrument = c.instrumentTitle ? byTitle.get(c.instrumentTitle) : undefined;
       if (!c.parsed || !instrument) return unresolved(c);
-      // Newest first; the version in force on asOf leads, then older and undated ones.
-      const ofInstrument = versions
-        .filter((v) => v.instrumentId === instrument.id)
-        .sort((a, b) => (b.effectiveFrom ?? '').localeCompare(a.effectiveFrom ?? ''));
+      const ofInstrument = versionsOf.get(instrument.id) ?? [];
       const inForce = ofInstrument.find((v) => !v.effectiveFrom || v.effectiveFrom <= asOf) ?? ofInstrument[0];
       const ordered = inForce ? [inForce, ...ofInstrument.filter((v) => v !== inForce)] : [];
       if (c.article === null) {
         return { ...c, instrumentId: instrument.id, instrumentVersionId: inForce?.id ?? null, provisionId: null, resolved: true };
       }
       for (const version of ordered) {
-        const provision = matchProvision(provisions.filter((p) => p.instrumentVersionId === version.id), c);
+        const provision = matchProvision(provisionsOf.get(`${version.id}:${c.article}`) ?? [], c);
         if (provision) return { ...c, instrumentId: instrument.id, instrumentVersionId: version.id, provisionId: provision.id, resolved: true };
       }
       return { ...c, instrumentId: instrument.id, instrumentVersionId: inForce?.id ?? null, provisionId: null, resolved: false };
@@ -128,13 +130,24 @@ export class LegalService {
   }
 }
 
+function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const value of values) {
+    const k = key(value);
+    const group = groups.get(k);
+    if (group) group.push(value);
+    else groups.set(k, [value]);
+  }
+  return groups;
+}
+
 function unresolved(c: ParsedCitation): ResolvedCitation {
   return { ...c, instrumentId: null, instrumentVersionId: null, provisionId: null, resolved: false };
 }
 
 /** The exact provision, else the one that contains the cited part (the 款 of a cited 项, the 条 of a cited 款). */
-function matchProvision(provisions: ProvisionEntity[], c: ParsedCitation): ProvisionEntity | undefined {
-  const sameArticle = provisions.filter((p) => p.article === c.article);
+/** (Among the provisions of the cited article.) */
+function matchProvision(sameArticle: ProvisionEntity[], c: ParsedCitation): ProvisionEntity | undefined {
   return (
     sameArticle.find((p) => p.paragraph === c.paragraph && p.item === c.item) ??
     sameArticle.find((p) => p.paragraph === c.paragraph && p.item === null) ??

@@ -27,9 +27,6 @@ export interface StoredCooperation {
 @Check('list_item_role_ck', `township_role IN ('LEAD','COOPERATE','RECLAIMED','NONE')`)
 @Exclusion('list_item_code_excl', `USING gist (list_id WITH =, item_code WITH =, int4range(from_version, to_version) WITH &&) WHERE (NOT pending)`)
 @Index('list_item_version_range_idx', ['listId', 'fromVersion', 'toVersion'])
-// GIN indexes (tsvector and trigram) are made in the search migration.
-@Index('list_item_search_idx', { synchronize: false })
-@Index('list_item_search_trgm_idx', { synchronize: false })
 export class ListItemEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -130,7 +127,7 @@ export class ListItemEntity {
   @Column({ type: 'tsvector', nullable: true, select: false })
   searchVector: string | null;
 
-  /** Name and keywords as written, for trigram similarity. */
+  /** Name and keywords as written: no query reads it yet (its trigram index went unused and was dropped). */
   @Column({ type: 'text', nullable: true, select: false })
   searchText: string | null;
 }

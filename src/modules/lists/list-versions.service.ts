@@ -9,7 +9,7 @@ import { checkText } from '../../common/text-input.js';
 import { AuditService } from '../audit/audit.service.js';
 import { countyOf, RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
-import { searchDocument, SEARCH_VECTOR_SQL } from '../accountability/item-search-document.js';
+import { memoizedSegmentation, searchDocument, SEARCH_VECTOR_SQL } from '../accountability/item-search-document.js';
 import { ITEM_CODE_RE, ListItemPreparer, type PreparedItem } from './list-item.preparer.js';
 import { itemRowToModel, itemsOfVersionCondition, toVersionModel } from './list-read.service.js';
 import { lockVersionForWrite, requireRevision, requireStatus, translateDatabaseError } from './list-version.access.js';
@@ -119,40 +119,46 @@ export class ListVersionsService {
    * changed, and the draft shows the row in force.
    */
   async writeDraftItem(em: EntityManager, version: ListVersionEntity, item: PreparedItem): Promise<ListItemModel> {
-    const [written] = await this.writeDraftItems(em, version, [item]);
-    return written.item;
+    const [written] = await this.writeDraftItems(em, version, [item], true);
+    return written.item!;
   }
 
   /**
    * Writes prepared items (distinct item codes) as the draft's pending rows, as `writeDraftItem`
-   * does one: a few multi-row statements per batch instead of several statements per item.
+   * does one, in a few statements whatever the count: pending rows replaced and rows in force read
+   * at once, then one statement per batch of changed items (rows and citations together). `echo`
+   * answers the written rows (saveItem shows it); an import needs only the counts.
    */
-  async writeDraftItems(em: EntityManager, version: ListVersionEntity, items: PreparedItem[]): Promise<DraftWrite[]> {
-    const written: DraftWrite[] = [];
-    for (let at = 0; at < items.length; at += WRITE_BATCH) written.push(...(await this.writeBatch(em, version, items.slice(at, at + WRITE_BATCH))));
-    return written;
-  }
-
-  private async writeBatch(em: EntityManager, version: ListVersionEntity, items: PreparedItem[]): Promise<DraftWrite[]> {
+  async writeDraftItems(em: EntityManager, version: ListVersionEntity, items: PreparedItem[], echo = false): Promise<DraftWrite[]> {
     const codes = items.map((i) => i.itemCode);
     await em.query('DELETE FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending AND item_code = ANY($3::text[])', [version.listId, version.number, codes]);
-    const inForce = await this.rowsInForce(em, version, codes);
+    const tq=performance.now(); const inForce = await this.rowsInForce(em, version, codes); console.log('inforce', (performance.now()-tq).toFixed(0));
     const changed = items.filter((item) => !sameContent(inForce.get(item.itemCode), item));
-    const inserted = new Map<string, ListItemModel>();
-    if (changed.length) {
-      const rows = changed.map((item) => {
-        const doc = searchDocument({ ...item, cooperatingDuties: item.cooperating.map((c) => c.duty), citationLabels: item.citations.map((c) => c.label) });
-        return {
-          item_code: item.itemCode, name: item.name, description: item.description, sub_item: item.subItem, handling_unit: item.handlingUnit,
-          section: item.section, category: item.category, source: item.source, accountable_body_id: item.accountableBodyId,
-          township_role: item.townshipRole, township_duty: item.townshipDuty, village_duty: item.villageDuty, cooperating: item.cooperating,
-          legal_basis: item.legalBasis, staged_duties: item.stagedDuties, accountability_circumstances: item.accountabilityCircumstances,
-          exemptions: item.exemptions, keywords: item.keywords, has_unresolved_citations: item.citations.some((c) => !c.resolved),
-          sa: doc.a, sb: doc.b, sc: doc.c, sd: doc.d, search_text: doc.text,
-        };
-      });
-      const returned: Record<string, any>[] = await em.query(
-        `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, name, description, sub_item, handling_unit,
+    const inserted = new Map<string, ListItemModel | null>();
+    const segment = memoizedSegmentation();
+    // Node segments batch k+1 while the database writes batch k: the two costs of an import overlap.
+    let writing: Promise<void> = Promise.resolve();
+    for (let at = 0; at < changed.length; at += WRITE_BATCH) {
+      const batch = changed.slice(at, at + WRITE_BATCH);
+      const t0=performance.now(); const rows = draftRows(batch, segment); const t1=performance.now();
+      await writing; const t2=performance.now(); console.log('batch', (t1-t0).toFixed(0), 'wait', (t2-t1).toFixed(0));
+      writing = this.insertDraftRows(em, version, rows, echo, inserted);
+      writing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      await new Promise((sent) => setImmediate(sent)); // the statement leaves before the next batch's segmentation
+    }
+    const tw=performance.now(); await writing; console.log('last wait', (performance.now()-tw).toFixed(0));
+    return items.map((item) => {
+      const current = inForce.get(item.itemCode);
+      if (!inserted.has(item.itemCode)) return { itemCode: item.itemCode, item: current!.model, change: 'UNCHANGED' };
+      return { itemCode: item.itemCode, item: inserted.get(item.itemCode) ?? undefined, change: current ? 'CHANGED' : 'ADDED' };
+    });
+  }
+
+  /** One batch of pending rows and their citations, in one statement. */
+  private async insertDraftRows(em: EntityManager, version: ListVersionEntity, rows: DraftRows, echo: boolean, inserted: Map<string, ListItemModel | null>) {
+    const returned: Record<string, any>[] = await em.query(
+      `WITH item AS (
+         INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, name, description, sub_item, handling_unit,
            section, category, source, accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis,
            staged_duties, accountability_circumstances, exemptions, keywords, has_unresolved_citations, search_vector, search_text)
          SELECT $1, $2, $3, r.item_code, $4, r.name, r.description, r.sub_item, r.handling_unit, r.section, r.category, r.source,
@@ -163,30 +169,18 @@ export class ListVersionsService {
            section text, category text, source text, accountable_body_id uuid, township_role text, township_duty text, village_duty text,
            cooperating jsonb, legal_basis text, staged_duties text[], accountability_circumstances text[], exemptions text[], keywords text[],
            has_unresolved_citations boolean, sa text, sb text, sc text, sd text, search_text text)
-         RETURNING ${WRITTEN_COLUMNS}`,
-        [version.listId, version.regionCode, version.kind, version.number, JSON.stringify(rows)],
-      );
-      for (const r of returned) inserted.set(r.item_code, itemRowToModel(r));
-      const citations = changed.flatMap((item) =>
-        item.citations.map((c, ordinal) => ({
-          item_id: inserted.get(item.itemCode)!.id, ordinal, raw: c.raw, instrument_title: c.instrumentTitle, article: c.article,
-          paragraph: c.paragraph, item: c.item, label: c.label, resolved: c.resolved, instrument_id: c.instrumentId,
-          instrument_version_id: c.instrumentVersionId, provision_id: c.provisionId,
-        })),
-      );
-      if (citations.length)
-        await em.query(
-          `INSERT INTO item_citation (item_id, ordinal, raw, instrument_title, article, paragraph, item, label, resolved, instrument_id, instrument_version_id, provision_id)
-           SELECT * FROM jsonb_to_recordset($1::jsonb) AS c(item_id uuid, ordinal int, raw text, instrument_title text, article int, paragraph int,
-             item int, label text, resolved boolean, instrument_id uuid, instrument_version_id uuid, provision_id uuid)`,
-          [JSON.stringify(citations)],
-        );
-    }
-    return items.map((item) => {
-      const row = inserted.get(item.itemCode);
-      const current = inForce.get(item.itemCode);
-      return row ? { item: row, change: current ? 'CHANGED' : 'ADDED' } : { item: current!.model, change: 'UNCHANGED' };
-    });
+         RETURNING ${WRITTEN_COLUMNS}
+       ), citation AS (
+         INSERT INTO item_citation (item_id, ordinal, raw, instrument_title, article, paragraph, item, label, resolved, instrument_id, instrument_version_id, provision_id)
+         SELECT item.id, c.ordinal, c.raw, c.instrument_title, c.article, c.paragraph, c.item, c.label, c.resolved, c.instrument_id, c.instrument_version_id, c.provision_id
+         FROM jsonb_to_recordset($6::jsonb) AS c(item_code text, ordinal int, raw text, instrument_title text, article int, paragraph int,
+           item int, label text, resolved boolean, instrument_id uuid, instrument_version_id uuid, provision_id uuid)
+         JOIN item ON item.item_code = c.item_code
+       )
+       SELECT ${echo ? WRITTEN_COLUMNS : 'item_code'} FROM item`,
+      [version.listId, version.regionCode, version.kind, version.number, rows.items, rows.citations],
+    );
+    for (const r of returned) inserted.set(r.item_code, echo ? itemRowToModel(r) : null);
   }
 
   /** The rows in force for these item codes, with the keys their citations are compared by. */
@@ -358,7 +352,9 @@ function checkOpinion(opinion: string | null | undefined, required: boolean): st
 
 /** How a prepared item came out in a draft: a new pending row (ADDED, CHANGED) or the row in force kept. */
 export interface DraftWrite {
-  item: ListItemModel;
+  itemCode: string;
+  /** The row now in the draft (written or in force); with `echo` or when unchanged. */
+  item?: ListItemModel;
   change: 'ADDED' | 'CHANGED' | 'UNCHANGED';
 }
 
@@ -372,6 +368,34 @@ const WRITE_BATCH = 1000;
 
 const WRITTEN_COLUMNS = `id, item_code, name, description, sub_item, handling_unit, section, category, source, accountable_body_id,
   township_role, township_duty, village_duty, cooperating, legal_basis, staged_duties, accountability_circumstances, exemptions, keywords`;
+
+/** A batch of changed items as the JSON parameters of the write: rows with their search documents, and citations. */
+interface DraftRows {
+  items: string;
+  citations: string;
+}
+
+function draftRows(items: PreparedItem[], segment: (text: string | null | undefined) => string[]): DraftRows {
+  const rows = items.map((item) => {
+    const doc = searchDocument({ ...item, cooperatingDuties: item.cooperating.map((c) => c.duty), citationLabels: item.citations.map((c) => c.label) }, segment);
+    return {
+      item_code: item.itemCode, name: item.name, description: item.description, sub_item: item.subItem, handling_unit: item.handlingUnit,
+      section: item.section, category: item.category, source: item.source, accountable_body_id: item.accountableBodyId,
+      township_role: item.townshipRole, township_duty: item.townshipDuty, village_duty: item.villageDuty, cooperating: item.cooperating,
+      legal_basis: item.legalBasis, staged_duties: item.stagedDuties, accountability_circumstances: item.accountabilityCircumstances,
+      exemptions: item.exemptions, keywords: item.keywords, has_unresolved_citations: item.citations.some((c) => !c.resolved),
+      sa: doc.a, sb: doc.b, sc: doc.c, sd: doc.d, search_text: doc.text,
+    };
+  });
+  const citations = items.flatMap((item) =>
+    item.citations.map((c, ordinal) => ({
+      item_code: item.itemCode, ordinal, raw: c.raw, instrument_title: c.instrumentTitle, article: c.article, paragraph: c.paragraph,
+      item: c.item, label: c.label, resolved: c.resolved, instrument_id: c.instrumentId, instrument_version_id: c.instrumentVersionId,
+      provision_id: c.provisionId,
+    })),
+  );
+  return { items: JSON.stringify(rows), citations: JSON.stringify(citations) };
+}
 
 /** Whether the row in force holds exactly the prepared content (then the draft writes nothing for it). */
 function sameContent(current: RowInForce | undefined, item: PreparedItem): boolean {
