@@ -55,6 +55,9 @@ const TIERS: Record<string, { rows: number; townships: number }> = {
   '10m': { rows: 10_000_000, townships: 16_340 },
 };
 
+/** Node flags of `npm run start:prod` (package.json), given to both servers. */
+const NODE_FLAGS = ['--max-semi-space-size=32'];
+
 const dbUrl = (name: string) => `${SERVER.replace(/\/$/, '')}/${name}`;
 
 // ---------------------------------------------------------------- servers
@@ -82,6 +85,7 @@ async function startServer(name: string, script: string, env: Record<string, str
   const port = await freePort();
   const child = fork(script, [], {
     env: { ...process.env, PORT: String(port), ...env },
+    execArgv: [...process.execArgv, ...NODE_FLAGS], // both servers run as `npm run start:prod` does
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -23,24 +23,27 @@ export interface SearchDocument {
   text: string;
 }
 
-type Segment = (text: string | null | undefined) => string[];
+/** A text's search-mode tokens, space-joined. */
+export type Segment = (text: string | null | undefined) => string;
+
+const segmentJoined: Segment = (text) => segmentForIndex(text).join(' ');
 
 /**
  * Segmentation that remembers the texts it has cut: a list repeats its duties, its staged duties
  * and its citations from item to item, and an import segments each distinct text once.
  */
 export function memoizedSegmentation(): Segment {
-  const cut = new Map<string, string[]>();
+  const cut = new Map<string, string>();
   return (text) => {
-    if (!text) return [];
+    if (!text) return '';
     let tokens = cut.get(text);
-    if (!tokens) cut.set(text, (tokens = segmentForIndex(text)));
+    if (tokens === undefined) cut.set(text, (tokens = segmentJoined(text)));
     return tokens;
   };
 }
 
-export function searchDocument(item: SearchableItem, segment: Segment = segmentForIndex): SearchDocument {
-  const tokens = (texts: (string | null | undefined)[]) => texts.flatMap((t) => segment(t)).join(' ');
+export function searchDocument(item: SearchableItem, segment: Segment = segmentJoined): SearchDocument {
+  const tokens = (texts: (string | null | undefined)[]) => texts.map(segment).filter(Boolean).join(' ');
   // Keywords are curated colloquial phrases: indexed whole as well as segmented.
   const keywordLexemes = item.keywords.map((k) => k.replace(/\s+/g, ''));
   return {

@@ -9,7 +9,7 @@ import { checkText } from '../../common/text-input.js';
 import { AuditService } from '../audit/audit.service.js';
 import { countyOf, RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
-import { memoizedSegmentation, searchDocument, SEARCH_VECTOR_SQL } from '../accountability/item-search-document.js';
+import { memoizedSegmentation, searchDocument, SEARCH_VECTOR_SQL, type Segment } from '../accountability/item-search-document.js';
 import { ITEM_CODE_RE, ListItemPreparer, type PreparedItem } from './list-item.preparer.js';
 import { itemRowToModel, itemsOfVersionCondition, toVersionModel } from './list-read.service.js';
 import { lockVersionForWrite, requireRevision, requireStatus, translateDatabaseError } from './list-version.access.js';
@@ -375,7 +375,7 @@ interface DraftRows {
   citations: string;
 }
 
-function draftRows(items: PreparedItem[], segment: (text: string | null | undefined) => string[]): DraftRows {
+function draftRows(items: PreparedItem[], segment: Segment): DraftRows {
   const rows = items.map((item) => {
     const doc = searchDocument({ ...item, cooperatingDuties: item.cooperating.map((c) => c.duty), citationLabels: item.citations.map((c) => c.label) }, segment);
     return {
