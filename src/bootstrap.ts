@@ -15,6 +15,7 @@ import { httpErrorHandler, rateLimitRequests } from './api/request-limits.middle
 import { RateLimits } from './api/rate-limit.js';
 import { trackHttpRequests } from './common/http-drain.js';
 import { importJsonBodyOptions } from './modules/import-export/sheet-file.js';
+import { warmUpSegmentation } from './modules/accountability/chinese-text.js';
 
 /** Nest's own wiring lines (modules, routes) are noise for an operator; warnings and errors always show. */
 class StartupQuietLogger extends ConsoleLogger {
@@ -71,6 +72,9 @@ export async function startRegistry(
     if (applied.length) Logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`, 'Database');
     await app.get(SeedService).seedOnStart();
     await app.get(AuthService).ensureFirstAdmin();
+    // The segmenter's dictionaries and the IDF table load on first use (~0.8 s): in production,
+    // before the first question rather than during it.
+    if (config.production) warmUpSegmentation();
     let url = '';
     if (options.listen !== false) {
       await app.listen(config.port, config.host);

@@ -41,6 +41,12 @@ export function segmentForIndex(text: string | null | undefined): string[] {
     .filter((t) => t && !PUNCTUATION.test(t));
 }
 
+/** Loads the segmenter's dictionaries and the IDF table now instead of on the first question. */
+export function warmUpSegmentation(): void {
+  segmenter();
+  idfOf('');
+}
+
 let idfTable: Map<string, number> | undefined;
 let medianIdf = 10;
 
