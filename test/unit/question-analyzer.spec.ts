@@ -1,6 +1,6 @@
 import { analyzeQuestion } from '../../src/modules/accountability/question-analyzer.js';
 import { segmentForIndex } from '../../src/modules/accountability/chinese-text.js';
-import { searchDocument } from '../../src/modules/accountability/item-search-document.js';
+import { memoizedSegmentation, searchDocument } from '../../src/modules/accountability/item-search-document.js';
 
 const synonyms = new Map([
   ['违建', ['违法建设', '违章建筑']],
@@ -62,5 +62,15 @@ describe('segmentation for the index', () => {
     expect(doc.b).toContain('巡查');
     expect(doc.d).toContain('大气');
     expect(doc.text).toContain('烧麦茬');
+  });
+
+  it('builds the same document with the per-import segmentation memo as without it', () => {
+    const item = (n: number) => ({
+      name: `农村村民建房审批（${n}）`, keywords: ['盖房'], description: `受理村民建房申请。第${n}项`, townshipDuty: '组织现场踏勘', villageDuty: '村级初审',
+      cooperatingDuties: ['提供规划意见'], stagedDuties: ['组织现场踏勘'], citationLabels: ['《中华人民共和国土地管理法》第六十二条'],
+    });
+    const memo = memoizedSegmentation();
+    for (const n of [1, 2, 1]) expect(searchDocument(item(n), memo)).toEqual(searchDocument(item(n)));
+    expect(memo(null)).toBe('');
   });
 });
