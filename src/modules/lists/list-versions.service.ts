@@ -132,7 +132,7 @@ export class ListVersionsService {
   async writeDraftItems(em: EntityManager, version: ListVersionEntity, items: PreparedItem[], echo = false): Promise<DraftWrite[]> {
     const codes = items.map((i) => i.itemCode);
     await em.query('DELETE FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending AND item_code = ANY($3::text[])', [version.listId, version.number, codes]);
-    const tq=performance.now(); const inForce = await this.rowsInForce(em, version, codes); console.log('inforce', (performance.now()-tq).toFixed(0));
+    const inForce = await this.rowsInForce(em, version, codes);
     const changed = items.filter((item) => !sameContent(inForce.get(item.itemCode), item));
     const inserted = new Map<string, ListItemModel | null>();
     const segment = memoizedSegmentation();
@@ -140,13 +140,13 @@ export class ListVersionsService {
     let writing: Promise<void> = Promise.resolve();
     for (let at = 0; at < changed.length; at += WRITE_BATCH) {
       const batch = changed.slice(at, at + WRITE_BATCH);
-      const t0=performance.now(); const rows = draftRows(batch, segment); const t1=performance.now();
-      await writing; const t2=performance.now(); console.log('batch', (t1-t0).toFixed(0), 'wait', (t2-t1).toFixed(0));
+      const rows = draftRows(batch, segment);
+      await writing;
       writing = this.insertDraftRows(em, version, rows, echo, inserted);
       writing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
       await new Promise((sent) => setImmediate(sent)); // the statement leaves before the next batch's segmentation
     }
-    const tw=performance.now(); await writing; console.log('last wait', (performance.now()-tw).toFixed(0));
+    await writing;
     return items.map((item) => {
       const current = inForce.get(item.itemCode);
       if (!inserted.has(item.itemCode)) return { itemCode: item.itemCode, item: current!.model, change: 'UNCHANGED' };
