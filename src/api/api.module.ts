@@ -11,6 +11,7 @@ import { NoMutationsRule } from './public-mutation.rule.js';
 import { memoryCounters, RATE_LIMIT_COUNTERS, RateLimits } from './rate-limit.js';
 import { RequestLimitsMiddleware } from './request-limits.middleware.js';
 import { SharedQueriesModule } from './shared-queries.module.js';
+import { ReadCache } from '../common/read-cache.js';
 
 /**
  * The API's rate-limit counters, in this process's memory. For several instances, provide
@@ -35,21 +36,23 @@ export class RateLimitModule {}
     AdminSchemaScope,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [QUANZE_CONFIG],
-      useFactory: (config: QuanzeConfig) =>
+      inject: [QUANZE_CONFIG, ReadCache],
+      useFactory: (config: QuanzeConfig, readCache: ReadCache) =>
         graphqlOptions('public', '/graphql', [SharedQueriesModule], config, {
           introspection: !config.production,
           validationRules: [NoMutationsRule],
+          readCache,
         }),
     }),
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
       imports: [AuthModule],
-      inject: [QUANZE_CONFIG, AuthService],
-      useFactory: (config: QuanzeConfig, auth: AuthService) =>
+      inject: [QUANZE_CONFIG, AuthService, ReadCache],
+      useFactory: (config: QuanzeConfig, auth: AuthService, readCache: ReadCache) =>
         graphqlOptions('admin', '/admin/graphql', [SharedQueriesModule, AdminOperationsModule, AdminSchemaScope], config, {
           introspection: true,
           auth,
+          readCache,
         }),
     }),
   ],

@@ -12,6 +12,8 @@ import { formatGraphQLError } from './error-formatting.js';
 import type { Endpoint, GraphQLRequestContext } from './graphql-context.js';
 import { aliasLimitRule, depthLimitRule } from './query-shape.rules.js';
 import { RequestLoaders } from './request-loaders.js';
+import { dropPublicResponsesOnMutation, publicResponseCachePlugin } from './response-cache.plugin.js';
+import type { ReadCache } from '../common/read-cache.js';
 
 /** The services' own defaults of `first`, for the complexity estimate when a query gives none. */
 const FIRST_DEFAULTS = { 'Query.whoIsAccountable': DEFAULT_ANSWERS, 'ListVersion.items': DEFAULT_ITEMS_PAGE };
@@ -40,7 +42,7 @@ export function graphqlOptions(
   path: string,
   include: Function[],
   config: QuanzeConfig,
-  options: { introspection: boolean; validationRules?: ValidationRule[]; auth?: AuthService },
+  options: { introspection: boolean; validationRules?: ValidationRule[]; auth?: AuthService; readCache: ReadCache },
 ): ApolloDriverConfig {
   const limits = config.api;
   return {
@@ -67,6 +69,7 @@ export function graphqlOptions(
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       apiLimitsPlugin({ endpoint, limits, cost: { firstDefaults: FIRST_DEFAULTS, listEstimates: LIST_ESTIMATES }, auth: options.auth }),
+      endpoint === 'public' ? publicResponseCachePlugin(options.readCache) : dropPublicResponsesOnMutation(options.readCache),
     ],
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
     formatError: formatGraphQLError,

@@ -10,28 +10,35 @@ export const READ_CACHE_TTL_MS = 60_000;
  */
 export const READ_CACHE_REPLICA_QUIET_MS = 10_000;
 
-export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations';
+/** Whole public responses are bounded by size too: a whole list in force is ~0.5 MB. */
+export const RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+export const RESPONSE_MAX_BYTES = 2 * 1024 * 1024;
+
+export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations' | 'responses';
 
 /**
  * An in-process cache of public answers drawn from published data (a published version never
- * changes): answers of "who is accountable", versions in force, regions, an item's citations.
- * Each space is an LRU of READ_CACHE_ENTRIES entries (0 turns the cache off).
+ * changes): answers of "who is accountable", versions in force, regions, an item's citations, and
+ * whole responses of the public endpoint (src/api/response-cache.plugin.ts). Each space is an LRU
+ * of READ_CACHE_ENTRIES entries (0 turns the cache off); responses also of RESPONSE_CACHE_MAX_BYTES.
  *
  * Invalidation: `publishVersion` drops the answers and versions in force when its transaction
  * commits (invalidateOnCommit), a synonym change drops the answers; a value loaded while an
  * invalidation happened is not kept, nor, with read replicas, one loaded within
- * READ_CACHE_REPLICA_QUIET_MS of it (a replica may lag behind the publication); regions and citations never
+ * READ_CACHE_REPLICA_QUIET_MS of it (a replica may lag behind the publication). Whole responses are
+ * dropped with every publication, synonym change and admin mutation (they may show anything public). Regions and citations never
  * change under a given key (a region row is never updated; a citation belongs to one item row,
  * and published rows are immutable). Another instance learns of a publication within
  * READ_CACHE_TTL_MS, the same delay as the synonym table.
  */
 @Injectable()
 export class ReadCache {
-  private readonly spaces = new Map<ReadCacheSpace, Map<string, { at: number; value: unknown }>>();
+  private readonly spaces = new Map<ReadCacheSpace, Map<string, { at: number; value: unknown; bytes: number }>>();
+  private readonly bytes = new Map<ReadCacheSpace, number>();
   private readonly max: number;
   private readonly quietMs: number;
   /** Bumped by every invalidation: a value loaded before one is not kept after it. */
-  private generation = 0;
+  #generation = 0;
   private invalidatedAt = 0;
   readonly stats = { hits: 0, misses: 0, invalidations: 0 };
 
@@ -60,8 +67,18 @@ export class ReadCache {
     if (hit !== undefined) return hit;
     const generation = this.generation;
     const value = await load();
-    if (generation === this.generation && Date.now() - this.invalidatedAt >= this.quietMs) this.set(name, key, value);
+    this.keepIfCurrent(generation, name, key, value);
     return value;
+  }
+
+  /** Bumped by every invalidation; a load starts by reading it. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Keeps a value loaded since `generation`, unless an invalidation happened meanwhile or, with replicas, recently. */
+  keepIfCurrent(generation: number, name: ReadCacheSpace, key: string, value: unknown, bytes = 0): void {
+    if (generation === this.#generation && Date.now() - this.invalidatedAt >= this.quietMs) this.set(name, key, value, bytes);
   }
 
   peek<T>(name: ReadCacheSpace, key: string): T | undefined {
@@ -69,7 +86,7 @@ export class ReadCache {
     const space = this.space(name);
     const entry = space.get(key);
     if (!entry || Date.now() - entry.at > READ_CACHE_TTL_MS) {
-      if (entry) space.delete(key);
+      if (entry) this.remove(name, key);
       this.stats.misses++;
       return undefined;
     }
@@ -79,19 +96,32 @@ export class ReadCache {
     return entry.value as T;
   }
 
-  set(name: ReadCacheSpace, key: string, value: unknown): void {
+  /** `bytes`: the value's size where the space is bounded by size (responses), else 0. */
+  set(name: ReadCacheSpace, key: string, value: unknown, bytes = 0): void {
     if (!this.enabled) return;
     const space = this.space(name);
+    this.remove(name, key);
+    space.set(key, { at: Date.now(), value, bytes });
+    this.bytes.set(name, (this.bytes.get(name) ?? 0) + bytes);
+    while (space.size > this.max || (this.bytes.get(name) ?? 0) > RESPONSE_CACHE_MAX_BYTES) this.remove(name, space.keys().next().value as string);
+  }
+
+  private remove(name: ReadCacheSpace, key: string): void {
+    const space = this.space(name);
+    const entry = space.get(key);
+    if (!entry) return;
     space.delete(key);
-    space.set(key, { at: Date.now(), value });
-    if (space.size > this.max) space.delete(space.keys().next().value as string);
+    this.bytes.set(name, (this.bytes.get(name) ?? 0) - entry.bytes);
   }
 
   invalidate(...names: ReadCacheSpace[]): void {
     this.stats.invalidations++;
-    this.generation++;
+    this.#generation++;
     this.invalidatedAt = Date.now();
-    for (const name of names.length ? names : [...this.spaces.keys()]) this.spaces.get(name)?.clear();
+    for (const name of names.length ? names : [...this.spaces.keys()]) {
+      this.spaces.get(name)?.clear();
+      this.bytes.set(name, 0);
+    }
   }
 
   /**

@@ -50,7 +50,7 @@ export class SynonymsService {
       return em.findOneByOrFail(SearchSynonymEntity, { term: t });
     });
     this.cache = null;
-    this.readCache.invalidate('answers'); // answers depend on the synonyms
+    this.readCache.invalidate('answers', 'responses'); // answers depend on the synonyms
     return saved;
   }
 
@@ -63,7 +63,7 @@ export class SynonymsService {
       await this.audit.record(em, actor, { action: 'removeSynonym', entityType: 'SearchSynonym', entityId: before.term, regionCode: null, before: before.expansions });
     });
     this.cache = null;
-    this.readCache.invalidate('answers'); // answers depend on the synonyms
+    this.readCache.invalidate('answers', 'responses'); // answers depend on the synonyms
     return true;
   }
 }

@@ -304,7 +304,7 @@ export class ListVersionsService {
       await em.query('SELECT id FROM duty_list WHERE id = $1 FOR UPDATE', [version.listId]);
       requireStatus(version, 'APPROVED', '发布');
       // What is in force changes when this commits: drop the public answers then.
-      this.readCache.invalidateOnCommit(em, 'answers', 'inForce');
+      this.readCache.invalidateOnCommit(em, 'answers', 'inForce', 'responses');
       const latest = await em.getRepository(ListVersionEntity).findOne({ where: { listId: version.listId, status: 'PUBLISHED' } });
       if (latest) {
         if (effectiveFrom <= latest.effectiveFrom!)
