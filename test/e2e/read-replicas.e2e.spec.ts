@@ -1,11 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { startRegistry, type RunningRegistry } from '../../src/bootstrap.js';
+import { startRegistry } from '../../src/bootstrap.js';
 import { listApi, ok, todayInChina, TOWN_A } from '../setup/lists-api.js';
-import { post, type TestApp } from '../setup/test-app.js';
-import { TEST_ADMIN, testConfig, withDatabase } from '../setup/test-database.js';
+import { serveTestApp, type TestApp } from '../setup/test-app.js';
+import { testConfig, withDatabase } from '../setup/test-database.js';
 
 /**
  * Read replicas (DATABASE_REPLICA_URLS): the public endpoint reads from a streaming replica, the
@@ -56,8 +53,6 @@ const IN_FORCE = 'query($r:String!,$k:ListKind!){ listVersionInForce(regionCode:
   const name = `quanze_replica_${process.pid}`;
   const primaryDb = withDatabase(PRIMARY ?? 'postgres://x/x', name);
   const replicaDb = withDatabase(REPLICA ?? 'postgres://x/x', name);
-  let registry: RunningRegistry;
-  let server: import('node:http').Server;
   let app: TestApp;
 
   beforeAll(async () => {
@@ -66,45 +61,14 @@ const IN_FORCE = 'query($r:String!,$k:ListKind!){ listVersionInForce(regionCode:
     await until('the database on the replica', () => sql(replicaDb, 'SELECT 1 AS one'), (rows) => rows.length === 1);
     const config = testConfig({ DATABASE_URL: primaryDb, DATABASE_REPLICA_URLS: replicaDb, PORT: '1' });
     expect(config.databaseReplicaUrls).toEqual([replicaDb]);
-    registry = await startRegistry(config, { listen: false, logger: false }); // migrations and demo data: on the primary
-    server = await new Promise((resolve) => {
-      const s = registry.app.getHttpServer().listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const adminGql = (query: string, variables: Record<string, unknown> = {}, token?: string | null) =>
-      post(`${url}/admin/graphql`, { query, variables }, token ? { authorization: `Bearer ${token}` } : {});
-    const login = async (username: string, password: string) => {
-      const r = await adminGql('mutation($u:String!,$p:String!){ login(username:$u, password:$p){ token } }', { u: username, p: password });
-      if (!r.data?.login?.token) throw new Error(`login ${username} failed: ${JSON.stringify(r.errors)}`);
-      return r.data.login.token as string;
-    };
-    const adminToken = await login(TEST_ADMIN.username, TEST_ADMIN.password);
-    app = {
-      url,
-      engine: 'postgres',
-      db: { url: primaryDb, engine: 'postgres', drop: async () => undefined },
-      dataSource: registry.app.get<DataSource>(getDataSourceToken()),
-      registry,
-      adminToken,
-      publicGql: (query, variables = {}) => post(`${url}/graphql`, { query, variables }),
-      adminGql: (query, variables = {}, token = adminToken) => adminGql(query, variables, token),
-      login,
-      async createUser(username, role, regionCode) {
-        const password = `${username}-password-1`;
-        const r = await adminGql('mutation($i:UserInput!){ createUser(input:$i){ id } }', { i: { username, password, role, regionCode } }, adminToken);
-        if (!r.data?.createUser) throw new Error(`createUser ${username} failed: ${JSON.stringify(r.errors)}`);
-        return login(username, password); // right after the write: must read the primary
-      },
-      close: async () => undefined,
-    };
+    const registry = await startRegistry(config, { listen: false, logger: false }); // migrations and demo data: on the primary
+    app = await serveTestApp(registry, { url: primaryDb, engine: 'postgres', drop: () => sql(PRIMARY!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined) });
     await caughtUp(primaryDb, replicaDb);
   }, 180_000); // migrations and the demo data on a fresh database, on a busy machine
 
   afterAll(async () => {
     await sql(REPLICA!, 'SELECT pg_wal_replay_resume()').catch(() => undefined);
-    if (server) await new Promise((r) => server.close(r));
-    await registry?.stop();
-    await sql(PRIMARY!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await app?.close(); // server, registry, then the database
   }, 60_000);
 
   it('configures TypeORM replication: the primary for writes, the replica for reads', () => {

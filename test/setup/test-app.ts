@@ -51,6 +51,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     await db.drop();
     throw e;
   }
+  return serveTestApp(registry, db);
+}
+
+/**
+ * A started registry served on a free port, with the test admin logged in; `close()` stops it
+ * and drops `db`. For tests that start the registry themselves (e.g. with read replicas).
+ */
+export async function serveTestApp(registry: RunningRegistry, db: TestDatabase): Promise<TestApp> {
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = registry.app.getHttpServer().listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -149,8 +149,8 @@ export class ListVersionsService {
     await writing;
     return items.map((item) => {
       const current = inForce.get(item.itemCode);
-      if (!inserted.has(item.itemCode)) return { itemCode: item.itemCode, item: current!.model, change: 'UNCHANGED' };
-      return { itemCode: item.itemCode, item: inserted.get(item.itemCode) ?? undefined, change: current ? 'CHANGED' : 'ADDED' };
+      if (!inserted.has(item.itemCode)) return { item: current!.model, change: 'UNCHANGED' };
+      return { item: inserted.get(item.itemCode) ?? undefined, change: current ? 'CHANGED' : 'ADDED' };
     });
   }
 
@@ -355,7 +355,6 @@ function checkOpinion(opinion: string | null | undefined, required: boolean): st
 
 /** How a prepared item came out in a draft: a new pending row (ADDED, CHANGED) or the row in force kept. */
 export interface DraftWrite {
-  itemCode: string;
   /** The row now in the draft (written or in force); with `echo` or when unchanged. */
   item?: ListItemModel;
   change: 'ADDED' | 'CHANGED' | 'UNCHANGED';
