@@ -21,6 +21,7 @@ COPY --from=build /app/dist ./dist
 # Read at run time from the project tree (src/modules/regions/region-extract.ts, src/seed/demo-files.ts).
 COPY --from=build /app/src/modules/regions/data ./src/modules/regions/data
 COPY --from=build /app/src/seed/demo ./src/seed/demo
+COPY --from=build /app/src/web/assets ./src/web/assets
 # Only used without DATABASE_URL (embedded engine); mount a volume there to keep it.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

@@ -1,10 +1,13 @@
 // Jest runs the TypeScript sources as ES modules through SWC (Nest 12 ships ESM only).
 // Two projects: `unit` (pure logic, no database) and `e2e` (GraphQL over HTTP against a real
 // database built by the real migrations; see test/setup/).
-const swc = ['@swc/jest', {
+const swc = (tsx) => ['@swc/jest', {
   jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    parser: { syntax: 'typescript', tsx, decorators: true },
+    transform: {
+      legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false,
+      ...(tsx ? { react: { runtime: 'automatic', importSource: 'preact' } } : {}),
+    },
     target: 'es2022',
     keepClassNames: true,
   },
@@ -12,9 +15,9 @@ const swc = ['@swc/jest', {
 }];
 const common = {
   testEnvironment: 'node',
-  extensionsToTreatAsEsm: ['.ts'],
+  extensionsToTreatAsEsm: ['.ts', '.tsx'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc(false), '^.+\\.tsx$': swc(true) },
   setupFiles: ['<rootDir>/test/setup/reflect-metadata.ts'],
 };
 export default {
@@ -26,7 +29,7 @@ export default {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'],
+      testMatch: ['<rootDir>/test/e2e/**/*.spec.ts', '<rootDir>/test/browser/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.mjs',
       globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
     },

@@ -8,13 +8,14 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { ImportExportModule } from './modules/import-export/import-export.module.js';
 import { HealthController } from './health/health.controller.js';
 import { SeedModule } from './seed/seed.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: QuanzeConfig, databaseUrl: string, engine: DatabaseEngine): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl, engine, config.dbPoolSize), AuditModule, AuthModule, ApiModule, ImportExportModule, SeedModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl, engine, config.dbPoolSize), AuditModule, AuthModule, ApiModule, ImportExportModule, SeedModule, WebModule],
       controllers: [HealthController],
     };
   }

@@ -13,6 +13,17 @@ export type DomainErrorCode =
   | 'VERSION_CONFLICT'
   | 'RATE_LIMITED';
 
+/** The HTTP status of each code, for the REST doors and the pages. */
+export const HTTP_STATUS: Record<DomainErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  CONFLICT: 409,
+  VERSION_CONFLICT: 409,
+  RATE_LIMITED: 429,
+};
+
 // IntrinsicException: an expected refusal, answered to the client; Nest does not log it as an error with its stack.
 export class DomainError extends IntrinsicException {
   constructor(

@@ -47,7 +47,7 @@ describe('spreadsheet import and export', () => {
   const upload = async (token: string | null, fields: Record<string, string>, fileName: string | null, content?: Buffer) => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    if (fileName && content) form.append('file', new Blob([content]), fileName);
+    if (fileName && content) form.append('file', new Blob([new Uint8Array(content)]), fileName);
     const res = await fetch(`${app.url}/admin/imports`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
     return { status: res.status, body: (await res.json()) as any };
   };

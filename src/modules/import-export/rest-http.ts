@@ -16,7 +16,7 @@ import type { Request, Response } from 'express';
 import { ANONYMOUS, type Actor } from '../../auth/actor.js';
 import { AuthService } from '../../auth/auth.service.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
-import { DomainError, unauthenticated, type DomainErrorCode } from '../../common/domain-error.js';
+import { DomainError, HTTP_STATUS, unauthenticated } from '../../common/domain-error.js';
 import { formatBytes } from './sheet-file.js';
 
 /**
@@ -51,16 +51,6 @@ export class BearerTokenGuard implements CanActivate {
   }
 }
 
-const STATUS: Record<DomainErrorCode, number> = {
-  BAD_USER_INPUT: 400,
-  NOT_FOUND: 404,
-  FORBIDDEN: 403,
-  UNAUTHENTICATED: 401,
-  CONFLICT: 409,
-  VERSION_CONFLICT: 409,
-  RATE_LIMITED: 429,
-};
-
 /**
  * Errors of the REST doors as JSON `{ error: { code, message, field? } }` with the HTTP status of
  * the code, the same codes and Chinese messages as GraphQL; a file over the size limit is 413
@@ -81,7 +71,7 @@ export class RestErrorFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { status: number; error: Record<string, unknown> } {
     if (exception instanceof DomainError) {
-      const status = exception.details.limit ? 413 : STATUS[exception.code] ?? 400;
+      const status = exception.details.limit ? 413 : HTTP_STATUS[exception.code];
       return { status, error: { code: exception.code, message: exception.message, ...exception.details } };
     }
     if (exception instanceof HttpException) {

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AssetsController } from './assets.controller.js';
+import { PortalController } from './portal/portal.controller.js';
+import { UnknownPageFilter } from './unknown-page.filter.js';
+import { WebAssets } from './web-assets.js';
+import { WebErrorFilter } from './web-error.filter.js';
+
+/**
+ * The presentation layer: server-rendered pages over the same services the GraphQL resolvers
+ * call (never the app's own GraphQL). The public portal reads published data only, through
+ * ListReadService like `/graphql`.
+ */
+@Module({
+  controllers: [AssetsController, PortalController],
+  providers: [WebAssets, WebErrorFilter, { provide: APP_FILTER, useClass: UnknownPageFilter }],
+})
+export class WebModule {}
