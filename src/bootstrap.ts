@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConsoleLogger, Logger, ValidationPipe, type INestApplication } from '@nestjs/common';
+import { ConsoleLogger, Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -12,7 +12,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedde
 import { SeedService } from './seed/seed.service.js';
 import { publicReadsToReplicas } from './database/read-routing.js';
 import { httpErrorHandler, rateLimitRequests } from './api/request-limits.middleware.js';
-import { RateLimits } from './api/rate-limit.js';
+import { RateLimits } from './common/rate-limit.js';
 import { trackHttpRequests } from './common/http-drain.js';
 import { importJsonBodyOptions } from './modules/import-export/sheet-file.js';
 import { warmUpSegmentation } from './modules/accountability/chinese-text.js';
@@ -66,7 +66,6 @@ export async function startRegistry(
     app.use(httpErrorHandler); // the body parser's refusals as JSON (413 PAYLOAD_TOO_LARGE…), never Express's HTML page
     app.set('trust proxy', config.trustProxy); // the client IP of rate limits, behind a reverse proxy
     app.disable('x-powered-by');
-    app.useGlobalPipes(new ValidationPipe({ transform: true, forbidUnknownValues: false }));
     const dataSource = app.get<DataSource>(getDataSourceToken());
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     if (applied.length) Logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`, 'Database');

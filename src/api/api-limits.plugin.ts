@@ -1,9 +1,10 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { Kind, type FragmentDefinitionNode, type ValidationRule } from 'graphql';
 import type { AuthService } from '../auth/auth.service.js';
+import { bearerToken } from '../auth/bearer-token.js';
 import { DomainError } from '../common/domain-error.js';
 import type { ApiLimits } from '../config/config.js';
-import type { Endpoint, GraphQLRequestContext } from './graphql-context.js';
+import type { Endpoint, GraphQLRequestContext } from '../common/graphql-context.js';
 import { limitError } from './limit-errors.js';
 import { operationCost, type CostOptions } from './query-cost.js';
 import { MAX_SHORT_VALUE, oversizedVariable } from './variable-shape.js';
@@ -83,11 +84,11 @@ export function apiLimitsPlugin(options: ApiLimitsPluginOptions): ApolloServerPl
 }
 
 async function requireLogin(header: string | undefined, context: GraphQLRequestContext, auth: Pick<AuthService, 'actorFromToken'>): Promise<void> {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  const token = bearerToken(header);
   const refuse = () => limitError('UNAUTHENTICATED', '内省（introspection）仅对已登录用户开放，请先登录', {}, 401);
-  if (!match) throw refuse();
+  if (!token) throw refuse();
   try {
-    context.actor = await auth.actorFromToken(match[1]);
+    context.actor = await auth.actorFromToken(token);
   } catch (e) {
     if (e instanceof DomainError) throw refuse();
     throw e;

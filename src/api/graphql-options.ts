@@ -9,9 +9,9 @@ import { DEFAULT_ANSWERS } from '../modules/accountability/accountability.servic
 import { DEFAULT_ITEMS_PAGE } from '../modules/lists/list-read.service.js';
 import { apiLimitsPlugin, noIntrospectionRule } from './api-limits.plugin.js';
 import { formatGraphQLError } from './error-formatting.js';
-import type { Endpoint, GraphQLRequestContext } from './graphql-context.js';
+import type { Endpoint, GraphQLRequestContext } from '../common/graphql-context.js';
 import { aliasLimitRule, depthLimitRule } from './query-shape.rules.js';
-import { RequestLoaders } from './request-loaders.js';
+import { RequestLoaders } from '../common/request-loaders.js';
 import { dropPublicResponsesOnMutation, publicResponseCachePlugin } from './response-cache.plugin.js';
 import type { ReadCache } from '../common/read-cache.js';
 

@@ -2,10 +2,11 @@ import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common'
 import type { NextFunction, Request, Response } from 'express';
 import { Lexer, Source, TokenKind } from 'graphql';
 import jwt from 'jsonwebtoken';
-import { randomUUID } from 'node:crypto';
+import { bearerToken } from '../auth/bearer-token.js';
+import { errorAnswer } from '../common/error-response.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 import { errorBody } from './limit-errors.js';
-import type { RateLimitCounter, RateLimits } from './rate-limit.js';
+import type { RateLimitCounter, RateLimits } from '../common/rate-limit.js';
 
 const logger = new Logger('RequestLimits');
 
@@ -39,11 +40,11 @@ const ADMIN_PATHS = /^\/admin\/(graphql|imports)(\/|$)/;
  */
 export function rateLimitRequests(limits: RateLimits, config: QuanzeConfig) {
   const adminKey = (req: Request): string => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (match) {
+    const token = bearerToken(req.headers.authorization);
+    if (token) {
       try {
         // signature and expiry checked, no database: the user a valid token names
-        const claims = jwt.verify(match[1], config.jwtSecret, { algorithms: ['HS256'], issuer: 'quanze' }) as { sub?: string };
+        const claims = jwt.verify(token, config.jwtSecret, { algorithms: ['HS256'], issuer: 'quanze' }) as { sub?: string };
         if (claims.sub) return `user:${claims.sub}`;
       } catch {
         // an invalid token: counted by IP, and refused by the guard
@@ -120,18 +121,7 @@ export class RequestLimitsMiddleware implements NestMiddleware {
  */
 export function httpErrorHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(err);
-  const e = err as { type?: string; status?: number; statusCode?: number; limit?: number; length?: number };
-  const status = e.status ?? e.statusCode ?? 500;
+  const answer = errorAnswer(err);
   res.setHeader('Cache-Control', 'private, no-store');
-  if (e.type === 'entity.too.large') {
-    res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `请求体超过上限（${Math.round((e.limit ?? 0) / 1024)} KB）`, { max: e.limit }));
-  } else if (e.type === 'entity.parse.failed') {
-    res.status(400).json(errorBody('BAD_REQUEST', '请求体不是有效的 JSON'));
-  } else if (status >= 400 && status < 500) {
-    res.status(status).json(errorBody('BAD_REQUEST', '请求无效'));
-  } else {
-    const correlationId = randomUUID();
-    logger.error(`[${correlationId}] ${(err as Error)?.stack ?? String(err)}`);
-    res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', `服务器内部错误，请稍后重试（错误编号 ${correlationId}）`, { correlationId }));
-  }
+  res.status(answer.status).json(errorBody(answer.code, answer.message, answer.details));
 }

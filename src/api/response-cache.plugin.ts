@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import { RESPONSE_MAX_BYTES, type ReadCache } from '../common/read-cache.js';
 import { todayInChina } from '../common/local-date.scalar.js';
-import type { GraphQLRequestContext } from './graphql-context.js';
+import type { GraphQLRequestContext } from '../common/graphql-context.js';
 
 /**
  * Whole answers of the public endpoint, kept in the read cache ('responses'): the public endpoint

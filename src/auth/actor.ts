@@ -1,4 +1,5 @@
 import type { Role } from './user.entity.js';
+import { regionPrefix } from '../modules/regions/region-code.js';
 import { Permission, ROLE_PERMISSIONS } from './permissions.js';
 
 /** Who is asking: a logged-in user, or the anonymous public. Passed to services, which check scope per object. */
@@ -17,15 +18,6 @@ export const systemActor = (name = 'system'): Actor => ({ userId: null, username
 
 export function can(actor: Actor, permission: Permission): boolean {
   return actor.role !== null && ROLE_PERMISSIONS[actor.role].has(permission);
-}
-
-/** The significant prefix of a 12-digit code: 32 / 3202 / 320282 / 320282100 / 320282100208. */
-export function regionPrefix(code: string): string {
-  if (code.endsWith('0000000000')) return code.slice(0, 2);
-  if (code.endsWith('00000000')) return code.slice(0, 4);
-  if (code.endsWith('000000')) return code.slice(0, 6);
-  if (code.endsWith('000')) return code.slice(0, 9);
-  return code;
 }
 
 /** Whether `regionCode` lies inside the actor's region scope (ADMIN: everywhere; anonymous: nowhere). */

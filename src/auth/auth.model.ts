@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { AdminSchemaScope } from '../api/admin-schema-scope.js';
+import { AdminSchemaScope } from '../common/admin-schema-scope.js';
 import { ROLES, type Role } from './user.entity.js';
 
 export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in Role]: K };

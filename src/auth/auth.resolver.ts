@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
-import type { GraphQLRequestContext } from '../api/graphql-context.js';
+import type { GraphQLRequestContext } from '../common/graphql-context.js';
 import { Permission } from './permissions.js';
 import { RequirePermission } from './require-permission.decorator.js';
 import { AuthPayloadModel, UserInput, UserModel } from './auth.model.js';

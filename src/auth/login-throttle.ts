@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimits } from '../api/rate-limit.js';
+import { RateLimits } from '../common/rate-limit.js';
 import { DomainError } from '../common/domain-error.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 

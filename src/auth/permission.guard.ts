@@ -1,10 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { GraphQLRequestContext } from '../api/graphql-context.js';
+import type { GraphQLRequestContext } from '../common/graphql-context.js';
 import { forbidden, unauthenticated } from '../common/domain-error.js';
 import { can } from './actor.js';
 import { AuthService } from './auth.service.js';
+import { bearerToken } from './bearer-token.js';
 import { PERMISSION_KEY } from './require-permission.decorator.js';
 import { Permission, PUBLIC_PERMISSIONS } from './permissions.js';
 
@@ -36,10 +37,9 @@ export class PermissionGuard implements CanActivate {
     }
     if (permission === Permission.LOGIN) return true;
     if (ctx.actor.role === null) {
-      const header = ctx.req.headers.authorization ?? '';
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) throw unauthenticated();
-      ctx.actor = await this.auth.actorFromToken(match[1]);
+      const token = bearerToken(ctx.req.headers.authorization);
+      if (!token) throw unauthenticated();
+      ctx.actor = await this.auth.actorFromToken(token);
     }
     if (!can(ctx.actor, permission)) throw forbidden();
     return true;

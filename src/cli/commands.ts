@@ -7,7 +7,6 @@ import { UserEntity, type Role } from '../auth/user.entity.js';
 import { readCsvRecords } from '../common/csv.js';
 import { schemaDrift } from '../database/schema-drift.js';
 import { AuditService } from '../modules/audit/audit.service.js';
-import { DatasetGenerator } from '../modules/dataset/dataset-generator.js';
 import { ExportService, type ExportFormat } from '../modules/import-export/export.service.js';
 import { importFolder as runFolderImport, problemsCsv, progressBar, summaryTable, type FolderImportOptions } from '../modules/import-export/folder-import.js';
 import { ImportService } from '../modules/import-export/import.service.js';
@@ -151,12 +150,22 @@ export async function auditVerify({ app, say }: CliContext): Promise<void> {
 
 // ---------------------------------------------------------------- dataset
 
-/** Generates a registry at scale for benchmarks (src/modules/dataset/dataset-generator.ts). */
+/**
+ * Generates a registry at scale for benchmarks. The generator is a benchmark tool
+ * (scripts/bench/dataset-generator.ts, compiled by `npm run cli` and `npm run bench`), loaded only here.
+ */
 export async function datasetGenerate(
   { app, dataSource, engine, say }: CliContext,
   options: { townships: number; items: number; versions: number; seed: number },
 ): Promise<void> {
   if (engine === 'embedded') say('note: the embedded engine is meant for small datasets; benchmarks use a PostgreSQL server (DATABASE_URL)');
+  let DatasetGenerator: typeof import('../../scripts/bench/dataset-generator.js').DatasetGenerator;
+  try {
+    ({ DatasetGenerator } = await import('../../scripts/bench/dataset-generator.js'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new CliError('the dataset generator is not compiled: run it as `npm run cli -- dataset:generate …` (which compiles scripts/bench)');
+  }
   const generator = new DatasetGenerator(dataSource, app.get(RegionsService), app.get(LegalService), app.get(AuditService), say);
   say(`Generating ${options.townships} townships × 2 lists × ${options.items} items, ${options.versions} versions (seed ${options.seed})…`);
   const r = await generator.generate(options);

@@ -1,3 +1,5 @@
+import { conflict } from '../common/domain-error.js';
+
 /**
  * Whether an error means the database cannot be reached (stopped, restarting, refusing
  * connections, connection cut) rather than a fault of the request: the API then answers
@@ -32,4 +34,23 @@ export function isUnstorableText(error: unknown): boolean {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
   const code = e?.driverError?.code ?? e?.code;
   return code === '22021' || code === '22P05';
+}
+
+/**
+ * Database refusals that are the caller's conflict, not a server fault, as CONFLICT domain errors
+ * (the constraints that keep versions apart, the immutability triggers, serialisation failures);
+ * anything else is thrown again as it is.
+ */
+export function translateDatabaseError(e: unknown): never {
+  const err = e as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = err.driverError?.code ?? err.code;
+  const constraint = err.driverError?.constraint ?? err.constraint;
+  if (code === '23P01' && constraint === 'list_version_in_force_excl') throw conflict('该生效日期与已发布版本的有效期重叠');
+  if (code === '23P01' || code === '23505') {
+    if (constraint === 'list_version_one_open_uq') throw conflict('该清单已有未发布的版本，请先完成或撤回');
+    throw conflict(`数据冲突（${constraint ?? code}），请刷新后重试`);
+  }
+  if (code === 'P0001') throw conflict('已发布的版本及其事项不可修改；如需更正，请创建新版本');
+  if (code === '40001' || code === '40P01') throw conflict('并发操作冲突，请重试');
+  throw e;
 }

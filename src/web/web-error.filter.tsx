@@ -1,8 +1,6 @@
-import { Catch, HttpException, Inject, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Inject, Injectable, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { randomUUID } from 'node:crypto';
-import { DomainError, HTTP_STATUS } from '../common/domain-error.js';
-import { isDatabaseUnavailable } from '../database/database-errors.js';
+import { errorAnswer } from '../common/error-response.js';
 import { ErrorContent, errorTitle } from './layout.js';
 import { sendPage } from './html-response.js';
 import { PortalPage, PORTAL_HOME } from './portal/portal-frame.js';
@@ -11,13 +9,11 @@ import { WebAssets } from './web-assets.js';
 /**
  * Errors of the pages as pages: a refusal shows its Chinese message in the site's frame with a
  * way back, under the HTTP status of its code; anything unexpected is a 500 page with a
- * correlation id that is also in the log, never a stack.
+ * correlation id that is also in the log, never a stack (the same mapping as the API's).
  */
 @Catch()
 @Injectable()
 export class WebErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Web');
-
   constructor(@Inject(WebAssets) private readonly assets: WebAssets) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -33,16 +29,11 @@ export class WebErrorFilter implements ExceptionFilter {
     sendPage(res, page, { maxAgeSeconds: null }, status);
   }
 
+  /** The status and message of the one error mapping (common/error-response.ts); a page's own words for HTTP refusals. */
   private describe(exception: unknown): { status: number; message: string } {
-    if (exception instanceof DomainError) return { status: HTTP_STATUS[exception.code], message: exception.message };
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      return { status, message: status === 404 ? '您要找的页面不存在，或已被移动。' : '请求无法处理，请检查后重试。' };
-    }
-    if (isDatabaseUnavailable(exception)) return { status: 503, message: '数据库暂时无法连接，请稍后再试。' };
-    const correlationId = randomUUID();
-    this.logger.error(`[${correlationId}] ${(exception as Error)?.stack ?? String(exception)}`);
-    return { status: 500, message: `服务器内部错误，请稍后重试（错误编号 ${correlationId}）。` };
+    const { status, message } = errorAnswer(exception);
+    if (exception instanceof HttpException) return { status, message: status === 404 ? '您要找的页面不存在，或已被移动。' : '请求无法处理，请检查后重试。' };
+    return { status, message };
   }
 }
 

@@ -1,7 +1,7 @@
 import { buildSchema, Kind, parse, specifiedRules, validate, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { operationCost } from '../../src/api/query-cost.js';
 import { aliasLimitRule, depthLimitRule, INTROSPECTION_MAX_DEPTH } from '../../src/api/query-shape.rules.js';
-import { memoryCounters } from '../../src/api/rate-limit.js';
+import { memoryCounters } from '../../src/common/rate-limit.js';
 import { countTokens } from '../../src/api/request-limits.middleware.js';
 import { MAX_SHORT_VALUE, oversizedVariable } from '../../src/api/variable-shape.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';

@@ -1,7 +1,7 @@
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
-import type { Endpoint, GraphQLRequestContext } from '../../src/api/graphql-context.js';
-import { RequestLoaders } from '../../src/api/request-loaders.js';
+import type { Endpoint, GraphQLRequestContext } from '../../src/common/graphql-context.js';
+import { RequestLoaders } from '../../src/common/request-loaders.js';
 import { ANONYMOUS, type Actor } from '../../src/auth/actor.js';
 import type { AuthService } from '../../src/auth/auth.service.js';
 import { PermissionGuard } from '../../src/auth/permission.guard.js';

@@ -1,5 +1,5 @@
 import { Field, Float, ObjectType } from '@nestjs/graphql';
-import { AdminSchemaScope } from '../../api/admin-schema-scope.js';
+import { AdminSchemaScope } from '../../common/admin-schema-scope.js';
 import { LocalDateScalar } from '../../common/local-date.scalar.js';
 import { BodyModel } from '../bodies/body.model.js';
 import { CitationModel, CooperatingDutyModel, ListItemModel, ListVersionModel, TownshipRoleEnum } from '../lists/list.model.js';

@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
-import { AdminSchemaScope } from '../../api/admin-schema-scope.js';
+import { AdminSchemaScope } from '../../common/admin-schema-scope.js';
 import { RoleEnum } from '../../auth/auth.model.js';
 import type { Role } from '../../auth/user.entity.js';
 

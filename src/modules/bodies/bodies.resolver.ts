@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { GraphQLRequestContext } from '../../api/graphql-context.js';
+import type { GraphQLRequestContext } from '../../common/graphql-context.js';
 import { Permission } from '../../auth/permissions.js';
 import { RequirePermission } from '../../auth/require-permission.decorator.js';
 import { RegionModel } from '../regions/region.model.js';

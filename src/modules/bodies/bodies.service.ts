@@ -5,10 +5,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { badInput, notFound } from '../../common/domain-error.js';
 import { clip, textProblem } from '../../common/text-input.js';
 import { isUuid } from '../../common/ids.js';
-import { regionPrefix, type Actor } from '../../auth/actor.js';
+import type { Actor } from '../../auth/actor.js';
+import { countyOf, regionPrefix } from '../regions/region-code.js';
 import { AuditService } from '../audit/audit.service.js';
 import { levelOfCode } from '../regions/region-extract.js';
-import { countyOf, RegionsService } from '../regions/regions.service.js';
+import { RegionsService } from '../regions/regions.service.js';
 import { BODY_KINDS, BodyEntity, type BodyKind } from './body.entity.js';
 import type { BodyModel } from './body.model.js';
 

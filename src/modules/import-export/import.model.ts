@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import { AdminSchemaScope } from '../../api/admin-schema-scope.js';
+import { AdminSchemaScope } from '../../common/admin-schema-scope.js';
 import { ListVersionModel } from '../lists/list.model.js';
 
 @ObjectType('ImportError', { registerIn: () => AdminSchemaScope, description: 'a problem of an imported file: the row as Excel numbers it, the column by its header' })

@@ -13,7 +13,7 @@ import { LIST_KINDS, type ListKind } from '../lists/duty-list.entity.js';
 import { ListItemPreparer, type FieldError, type PreparedItem } from '../lists/list-item.preparer.js';
 import { toVersionModel } from '../lists/list-read.service.js';
 import { CATEGORY_BY_LABEL, SECTION_BY_LABEL, SOURCE_BY_LABEL, standardHeader, type SheetField } from '../lists/list-sheet.js';
-import { translateDatabaseError } from '../lists/list-version.access.js';
+import { translateDatabaseError } from '../../database/database-errors.js';
 import { ListVersionEntity } from '../lists/list-version.entity.js';
 import { ListVersionsService } from '../lists/list-versions.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type ArgumentsHost,
   type CanActivate,
@@ -8,15 +7,16 @@ import {
   HttpException,
   Inject,
   Injectable,
-  Logger,
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ANONYMOUS, type Actor } from '../../auth/actor.js';
 import { AuthService } from '../../auth/auth.service.js';
+import { bearerToken } from '../../auth/bearer-token.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
-import { DomainError, HTTP_STATUS, unauthenticated } from '../../common/domain-error.js';
+import { badInput, DomainError, unauthenticated } from '../../common/domain-error.js';
+import { errorAnswer } from '../../common/error-response.js';
 import { formatBytes } from './sheet-file.js';
 
 /**
@@ -44,53 +44,38 @@ export class BearerTokenGuard implements CanActivate {
       if (this.reflector.get<boolean>(ANONYMOUS_ALLOWED, context.getHandler())) return true;
       throw unauthenticated('请先登录：请求须带 Authorization: Bearer <token>（token 由 /admin/graphql 的 login 取得）');
     }
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw unauthenticated('Authorization 头应为“Bearer <token>”');
-    req.quanzeActor = await this.auth.actorFromToken(match[1]);
+    const token = bearerToken(header);
+    if (!token) throw unauthenticated('Authorization 头应为“Bearer <token>”');
+    req.quanzeActor = await this.auth.actorFromToken(token);
     return true;
   }
 }
 
 /**
  * Errors of the REST doors as JSON `{ error: { code, message, field? } }` with the HTTP status of
- * the code, the same codes and Chinese messages as GraphQL; a file over the size limit is 413
- * naming the limit; anything unexpected 500 with a correlation id in the log, never a stack.
+ * the code — the same mapping (common/error-response.ts), codes and Chinese messages as GraphQL;
+ * a file over the size limit (multer's refusal) is 413 naming the limit.
  */
 @Catch()
 @Injectable()
 export class RestErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('REST');
-
   constructor(@Inject(QUANZE_CONFIG) private readonly config: QuanzeConfig) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const { status, error } = this.describe(exception);
-    if (!res.headersSent) res.status(status).setHeader('cache-control', 'no-store').json({ error });
+    const answer = errorAnswer(this.uploadLimit(exception) ?? exception);
+    const message = exception instanceof HttpException ? translate(answer.message) : answer.message;
+    if (!res.headersSent) res.status(answer.status).setHeader('cache-control', 'no-store').json({ error: { code: answer.code, message, ...answer.details } });
   }
 
-  private describe(exception: unknown): { status: number; error: Record<string, unknown> } {
-    if (exception instanceof DomainError) {
-      const status = exception.details.limit ? 413 : HTTP_STATUS[exception.code];
-      return { status, error: { code: exception.code, message: exception.message, ...exception.details } };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      if (status === 413) {
-        const max = this.config.importMaxBytes;
-        return {
-          status,
-          error: { code: 'BAD_USER_INPUT', field: 'file', limit: 'IMPORT_MAX_BYTES', maxBytes: max, message: `文件超过导入上限 ${formatBytes(max)}（IMPORT_MAX_BYTES）：请拆分文件后分别导入，或请系统管理员调整上限` },
-        };
-      }
-      const response = exception.getResponse() as { message?: string | string[] };
-      const message = Array.isArray(response.message) ? response.message.join('；') : (response.message ?? exception.message);
-      const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
-      return { status, error: { code, message: translate(message) } };
-    }
-    const correlationId = randomUUID();
-    this.logger.error(`[${correlationId}] ${(exception as Error)?.stack ?? String(exception)}`);
-    return { status: 500, error: { code: 'INTERNAL_SERVER_ERROR', message: `服务器内部错误，请稍后重试（错误编号 ${correlationId}）`, correlationId } };
+  /** multer's 413, said as the import's own size refusal. */
+  private uploadLimit(exception: unknown): DomainError | null {
+    if (!(exception instanceof HttpException) || exception.getStatus() !== 413) return null;
+    const max = this.config.importMaxBytes;
+    return badInput('file', `文件超过导入上限 ${formatBytes(max)}（IMPORT_MAX_BYTES）：请拆分文件后分别导入，或请系统管理员调整上限`, {
+      limit: 'IMPORT_MAX_BYTES',
+      maxBytes: max,
+    });
   }
 }
 

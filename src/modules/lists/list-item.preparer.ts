@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { regionPrefix } from '../../auth/actor.js';
+import { regionPrefix } from '../regions/region-code.js';
 import { BodiesService } from '../bodies/bodies.service.js';
 import type { BodyEntity } from '../bodies/body.entity.js';
 import { parseLegalBasis } from '../legal/citation-parser.js';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ANONYMOUS, can, coversRegion, regionPrefix, type Actor } from '../../auth/actor.js';
+import { ANONYMOUS, can, coversRegion, type Actor } from '../../auth/actor.js';
+import { regionCodeRange } from '../regions/region-code.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput } from '../../common/domain-error.js';
 import { isUuid } from '../../common/ids.js';
@@ -136,11 +137,11 @@ export class ListReadService {
   async versionsInForceWithin(scope: ReadScope, regionCode: string, asOf: string, cached = true): Promise<ListVersionModel[]> {
     if (cached && scope === PUBLIC_SCOPE)
       return this.readCache.get('inForce', `${regionCode}|*|${asOf}`, () => this.versionsInForceWithin(scope, regionCode, asOf, false));
-    const prefix = regionPrefix(regionCode);
+    const [low, high] = regionCodeRange(regionCode);
     const rows = await this.dataSource
       .getRepository(ListVersionEntity)
       .createQueryBuilder('v')
-      .where('v.region_code BETWEEN :low AND :high', { low: prefix.padEnd(12, '0'), high: prefix.padEnd(12, '9') })
+      .where('v.region_code BETWEEN :low AND :high', { low, high })
       .andWhere('v.status IN (:...published)', { published: PUBLISHED_STATUSES })
       .andWhere('v.effective_from <= :asOf AND (v.effective_to IS NULL OR v.effective_to > :asOf)', { asOf })
       .getMany();

@@ -41,18 +41,3 @@ export function requireRevision(version: ListVersionEntity, expectedRevision: nu
       currentRevision: version.revision,
     });
 }
-
-/** Database refusals that are the caller's conflict, not a server fault. */
-export function translateDatabaseError(e: unknown): never {
-  const err = e as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  const code = err.driverError?.code ?? err.code;
-  const constraint = err.driverError?.constraint ?? err.constraint;
-  if (code === '23P01' && constraint === 'list_version_in_force_excl') throw conflict('该生效日期与已发布版本的有效期重叠');
-  if (code === '23P01' || code === '23505') {
-    if (constraint === 'list_version_one_open_uq') throw conflict('该清单已有未发布的版本，请先完成或撤回');
-    throw conflict(`数据冲突（${constraint ?? code}），请刷新后重试`);
-  }
-  if (code === 'P0001') throw conflict('已发布的版本及其事项不可修改；如需更正，请创建新版本');
-  if (code === '40001' || code === '40P01') throw conflict('并发操作冲突，请重试');
-  throw e;
-}

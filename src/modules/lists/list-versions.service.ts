@@ -7,12 +7,14 @@ import { badInput, conflict, forbidden, notFound } from '../../common/domain-err
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
 import { checkText } from '../../common/text-input.js';
 import { AuditService } from '../audit/audit.service.js';
-import { countyOf, RegionsService } from '../regions/regions.service.js';
+import { countyOf } from '../regions/region-code.js';
+import { RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
 import { memoizedSegmentation, searchDocument, SEARCH_VECTOR_SQL, type Segment } from '../accountability/item-search-document.js';
 import { ITEM_CODE_RE, ListItemPreparer, type PreparedItem } from './list-item.preparer.js';
 import { itemRowToModel, itemsOfVersionCondition, toVersionModel } from './list-read.service.js';
-import { lockVersionForWrite, requireRevision, requireStatus, translateDatabaseError } from './list-version.access.js';
+import { translateDatabaseError } from '../../database/database-errors.js';
+import { lockVersionForWrite, requireRevision, requireStatus } from './list-version.access.js';
 import { ListVersionEntity } from './list-version.entity.js';
 import { ReadCache } from '../../common/read-cache.js';
 import type { ListItemInput, ListItemModel, ListVersionModel } from './list.model.js';

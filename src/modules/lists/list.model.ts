@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { AdminSchemaScope } from '../../api/admin-schema-scope.js';
+import { AdminSchemaScope } from '../../common/admin-schema-scope.js';
 import { LocalDateScalar } from '../../common/local-date.scalar.js';
 import { BodyModel } from '../bodies/body.model.js';
 import { RegionModel } from '../regions/region.model.js';

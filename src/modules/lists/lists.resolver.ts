@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { GraphQLRequestContext } from '../../api/graphql-context.js';
+import type { GraphQLRequestContext } from '../../common/graphql-context.js';
 import { Permission } from '../../auth/permissions.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
 import { RequirePermission } from '../../auth/require-permission.decorator.js';

@@ -2,24 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { regionPrefix } from '../../auth/actor.js';
 import { badInput } from '../../common/domain-error.js';
 import { clip } from '../../common/text-input.js';
 import { RegionEntity, type RegionLevel } from './region.entity.js';
 import { ReadCache } from '../../common/read-cache.js';
+import { countyOf, normalizeRegionCode, regionPrefix } from './region-code.js';
 import { readRegionExtract, readVillagesOfCounty, type RegionRecord } from './region-extract.js';
-
-const SHORT_FORMS: Record<number, string> = { 2: '0000000000', 4: '00000000', 6: '000000', 9: '000', 12: '' };
-
-/** Pads a level's short form (32, 3202, 320282, 320282100) to the 12-digit code; null when malformed. */
-export function normalizeRegionCode(input: string): string | null {
-  const code = input.trim();
-  if (!/^\d+$/.test(code) || !(code.length in SHORT_FORMS)) return null;
-  return code + SHORT_FORMS[code.length];
-}
-
-/** The 12-digit code of the county a code lies in (a county's own code for a county). */
-export const countyOf = (code: string) => `${code.slice(0, 6)}000000`;
 
 @Injectable()
 export class RegionsService {

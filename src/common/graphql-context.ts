@@ -9,6 +9,6 @@ export interface GraphQLRequestContext {
   req: Request;
   endpoint: Endpoint;
   actor: Actor;
-  /** Set when a bearer token was sent but is invalid; the guard answers UNAUTHENTICATED. */
+  /** This request's DataLoaders, created on first use. */
   loaders: RequestLoaders;
 }

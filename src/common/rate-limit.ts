@@ -16,7 +16,7 @@ export interface RateLimitState {
  * Counters of hits per key over a fixed window. One process keeps them in memory; several
  * instances share them through a store both can reach — `rate-limiter-flexible`, used here,
  * offers the same limiter over PostgreSQL (RateLimiterPostgres, on the app's own database) and
- * Redis: provide another RATE_LIMIT_STORES factory, nothing else changes.
+ * Redis: provide another RATE_LIMIT_COUNTERS factory, nothing else changes.
  */
 export interface RateLimitCounter {
   hit(key: string): Promise<RateLimitState>;
