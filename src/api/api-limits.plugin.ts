@@ -1,12 +1,12 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { Kind, type FragmentDefinitionNode, type ValidationRule } from 'graphql';
+import type { ValidationRule } from 'graphql';
 import type { AuthService } from '../auth/auth.service.js';
 import { bearerToken } from '../auth/bearer-token.js';
 import { DomainError } from '../common/domain-error.js';
 import type { ApiLimits } from '../config/config.js';
 import type { Endpoint, GraphQLRequestContext } from '../common/graphql-context.js';
 import { limitError } from './limit-errors.js';
-import { operationCost, type CostOptions } from './query-cost.js';
+import { MAX_QUERY_NODES, operationCost, type CostOptions } from './query-cost.js';
 import { MAX_SHORT_VALUE, oversizedVariable } from './variable-shape.js';
 
 const LABEL: Record<Endpoint, string> = { public: '公开接口', admin: '管理接口' };
@@ -53,12 +53,10 @@ export function apiLimitsPlugin(options: ApiLimitsPluginOptions): ApolloServerPl
         async didResolveOperation(rc) {
           const operation = rc.operation;
           if (!operation) return;
-          const fragments = new Map<string, FragmentDefinitionNode>();
-          for (const d of rc.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
           const oversized = oversizedVariable(rc.schema, operation, rc.request.variables);
           if (oversized)
             throw limitError('BAD_USER_INPUT', `变量 ${oversized} 的值过长（枚举、编号、数字和日期不超过${MAX_SHORT_VALUE}个字符）`, { field: oversized, max: MAX_SHORT_VALUE });
-          const cost = operationCost(rc.schema, operation, fragments, rc.request.variables, costOptions);
+          const cost = operationCost(rc.schema, rc.document, operation.name?.value, rc.request.variables, costOptions);
           if (cost.introspection && endpoint === 'admin' && options.auth) await requireLogin(rc.request.http?.headers.get('authorization'), rc.contextValue, options.auth);
           const tooLarge = cost.pages.find((p) => p.first > pageMax);
           if (tooLarge)
@@ -67,12 +65,14 @@ export function apiLimitsPlugin(options: ApiLimitsPluginOptions): ApolloServerPl
               setting: SETTING.page[endpoint],
               max: pageMax,
             });
-          if (cost.complexity > maxComplexity)
-            throw limitError('QUERY_TOO_COMPLEX', `查询复杂度估计为${cost.complexity}，超过上限${maxComplexity}；请减少列表的数量或嵌套`, {
-              setting: SETTING.complexity[endpoint],
-              max: maxComplexity,
-              complexity: cost.complexity,
-            });
+          if (cost.complexity === null || cost.complexity > maxComplexity)
+            throw limitError(
+              'QUERY_TOO_COMPLEX',
+              cost.complexity === null
+                ? `查询的字段过多（展开片段后超过${MAX_QUERY_NODES}个），无法估计复杂度；请减少列表的数量或嵌套`
+                : `查询复杂度估计为${cost.complexity}，超过上限${maxComplexity}；请减少列表的数量或嵌套`,
+              { setting: SETTING.complexity[endpoint], max: maxComplexity, complexity: cost.complexity ?? Number.MAX_SAFE_INTEGER },
+            );
         },
         async willSendResponse(rc) {
           httpStatusOfErrors(rc);

@@ -1,29 +1,19 @@
-import {
-  getNamedType,
-  getNullableType,
-  isCompositeType,
-  isInterfaceType,
-  isListType,
-  isObjectType,
-  Kind,
-  valueFromAST,
-  type FragmentDefinitionNode,
-  type GraphQLCompositeType,
-  type GraphQLField,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { getNamedType, getNullableType, GraphQLError, isListType, isObjectType, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
 /**
- * What an operation will cost, estimated before it runs from the document and its variables:
- * every field costs 1, and a list multiplies what is selected inside it by the number of
- * elements it may return — its `first` argument, or the `first` of the field that holds it
- * (a connection's `edges`, an answer's `answers`), or the field's typical size from
- * `listEstimates`, or LIST_ESTIMATE when nothing bounds it.
+ * What an operation will cost, estimated before it runs from the document and its variables
+ * (graphql-query-complexity walks the document; this file says what a field costs): every field
+ * costs 1, and a list multiplies what is selected inside it by the number of elements it may
+ * return — its `first` argument, or the field's typical size from `listEstimates`, or
+ * LIST_ESTIMATE when nothing bounds it. A field that takes `first` but returns one object (a
+ * connection, an answer) multiplies its whole selection by `first`, and the lists inside that
+ * object then count once (their length is that `first`).
  * Also collects every `first` argument, so that page sizes are checked before any SQL.
  */
 export const LIST_ESTIMATE = 10;
+/** Fields visited (fragments once per spread) beyond which a document is refused as too complex unread. */
+export const MAX_QUERY_NODES = 10_000;
 
 export interface CostOptions {
   /** Typical length of lists that take no `first`: "Type.field" → elements. */
@@ -35,78 +25,64 @@ export interface CostOptions {
 }
 
 export interface OperationCost {
-  complexity: number;
+  /** null: too large to estimate (more than MAX_QUERY_NODES fields to visit) */
+  complexity: number | null;
   /** every `first` given, with the field that took it */
   pages: { field: string; first: number }[];
   /** whether the operation asks for the schema (`__schema` or `__type` at its root) */
   introspection: boolean;
 }
 
-const isIntrospectionRoot = (name: string) => name === '__schema' || name === '__type';
+/** Object types returned (not in a list) by a field taking `first`: their lists are as long as that `first`. */
+function pagedTypes(schema: GraphQLSchema): Set<string> {
+  const paged = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap()))
+    if (isObjectType(type))
+      for (const field of Object.values(type.getFields()))
+        if (field.args.some((a) => a.name === 'first') && !isListType(getNullableType(field.type))) paged.add(getNamedType(field.type).name);
+  return paged;
+}
+const pagedOf = new WeakMap<GraphQLSchema, Set<string>>();
 
 export function operationCost(
   schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  document: DocumentNode,
+  operationName: string | undefined,
   variables: Record<string, unknown> | undefined,
   options: CostOptions,
 ): OperationCost {
   const pages: OperationCost['pages'] = [];
-  const memo = new Map<string, number>();
-  const visiting = new Set<string>();
   let introspection = false;
+  let paged = pagedOf.get(schema);
+  if (!paged) pagedOf.set(schema, (paged = pagedTypes(schema)));
+  const queryType = schema.getQueryType();
 
-  const firstOf = (field: GraphQLField<unknown, unknown>, node: import('graphql').FieldNode, parent: GraphQLCompositeType): number | null => {
-    const def = field.args.find((a) => a.name === 'first');
-    if (!def) return null;
-    const arg = node.arguments?.find((a) => a.name.value === 'first');
-    const value = arg ? valueFromAST(arg.value, def.type, variables ?? {}) : undefined;
-    if (typeof value === 'number' && Number.isFinite(value)) {
-      pages.push({ field: `${parent.name}.${field.name}`, first: value });
-      return Math.max(0, value);
+  const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+    const key = `${type.name}.${field.name}`;
+    if (field.name.startsWith('__')) {
+      if (type === queryType && (field.name === '__schema' || field.name === '__type')) introspection = true;
+      return 1; // introspection has its own switches and depth limit
     }
-    return options.firstDefaults[`${parent.name}.${field.name}`] ?? options.defaultFirst;
+    let first: number | null = null;
+    if (field.args.some((a) => a.name === 'first')) {
+      if (typeof args.first === 'number' && Number.isFinite(args.first)) {
+        pages.push({ field: key, first: args.first });
+        first = Math.max(0, args.first);
+      } else first = options.firstDefaults[key] ?? options.defaultFirst;
+    }
+    const multiplier = isListType(getNullableType(field.type))
+      ? (first ?? (paged.has(type.name) ? 1 : (options.listEstimates[key] ?? LIST_ESTIMATE)))
+      : (first ?? 1);
+    return Math.min(1 + multiplier * childComplexity, Number.MAX_SAFE_INTEGER);
   };
 
-  const cost = (set: SelectionSetNode, parent: GraphQLCompositeType, pending: number | null, root: boolean): number => {
-    let total = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        if (name.startsWith('__')) {
-          if (root && isIntrospectionRoot(name)) introspection = true;
-          total += 1; // introspection has its own switches and depth limit
-          continue;
-        }
-        const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
-        if (!field) continue; // unknown fields fail validation
-        const first = firstOf(field, selection, parent);
-        const isList = isListType(getNullableType(field.type));
-        const named = getNamedType(field.type);
-        const inner =
-          selection.selectionSet && isCompositeType(named) ? cost(selection.selectionSet, named, isList ? null : first, false) : 0;
-        const multiplier = isList ? (first ?? pending ?? options.listEstimates[`${parent.name}.${name}`] ?? LIST_ESTIMATE) : 1;
-        total += 1 + multiplier * inner;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        if (type && isCompositeType(type)) total += cost(selection.selectionSet, type, pending, root);
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        const type = fragment && schema.getType(fragment.typeCondition.name.value);
-        if (!fragment || !type || !isCompositeType(type) || visiting.has(fragment.name.value)) continue;
-        const key = `${fragment.name.value}|${pending}|${root}`;
-        if (!memo.has(key)) {
-          visiting.add(fragment.name.value);
-          memo.set(key, cost(fragment.selectionSet, type, pending, root));
-          visiting.delete(fragment.name.value);
-        }
-        total += memo.get(key)!;
-      }
-    }
-    return Math.min(total, Number.MAX_SAFE_INTEGER);
-  };
-
-  const rootType = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  const complexity = rootType ? cost(operation.selectionSet, rootType, null, true) : 0;
-  return { complexity, pages, introspection };
+  try {
+    const complexity = getComplexity({ schema, query: document, operationName, variables, estimators: [estimator], maxQueryNodes: MAX_QUERY_NODES });
+    return { complexity, pages, introspection };
+  } catch (e) {
+    if (e instanceof GraphQLError && /maximum allowed number of nodes/.test(e.message)) return { complexity: null, pages, introspection };
+    // Variables that do not fit the operation: GraphQL refuses them before anything executes.
+    if (e instanceof GraphQLError) return { complexity: 0, pages, introspection };
+    throw e;
+  }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { EntityManager } from 'typeorm';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 
@@ -20,7 +21,8 @@ export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations' | '
  * An in-process cache of public answers drawn from published data (a published version never
  * changes): answers of "who is accountable", versions in force, regions, an item's citations, and
  * whole responses of the public endpoint (src/api/response-cache.plugin.ts). Each space is an LRU
- * of READ_CACHE_ENTRIES entries (0 turns the cache off); responses also of RESPONSE_CACHE_MAX_BYTES.
+ * (lru-cache) of READ_CACHE_ENTRIES entries kept READ_CACHE_TTL_MS (0 turns the cache off);
+ * responses also bounded by RESPONSE_CACHE_MAX_BYTES.
  *
  * Invalidation: `publishVersion` drops the answers and versions in force when its transaction
  * commits (invalidateOnCommit), a synonym change drops the answers; a value loaded while an
@@ -33,8 +35,7 @@ export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations' | '
  */
 @Injectable()
 export class ReadCache {
-  private readonly spaces = new Map<ReadCacheSpace, Map<string, { at: number; value: unknown; bytes: number }>>();
-  private readonly bytes = new Map<ReadCacheSpace, number>();
+  private readonly spaces = new Map<ReadCacheSpace, LRUCache<string, { value: unknown }>>();
   private readonly max: number;
   private readonly quietMs: number;
   /** Bumped by every invalidation: a value loaded before one is not kept after it. */
@@ -51,9 +52,14 @@ export class ReadCache {
     return this.max > 0;
   }
 
-  private space(name: ReadCacheSpace) {
+  private space(name: ReadCacheSpace): LRUCache<string, { value: unknown }> {
     let space = this.spaces.get(name);
-    if (!space) this.spaces.set(name, (space = new Map()));
+    if (!space) {
+      // Responses are bounded by their size as well; the other spaces count entries only.
+      const bySize = name === 'responses' ? { maxSize: RESPONSE_CACHE_MAX_BYTES } : {};
+      space = new LRUCache<string, { value: unknown }>({ max: this.max, ttl: READ_CACHE_TTL_MS, ...bySize });
+      this.spaces.set(name, space);
+    }
     return space;
   }
 
@@ -81,47 +87,27 @@ export class ReadCache {
     if (generation === this.#generation && Date.now() - this.invalidatedAt >= this.quietMs) this.set(name, key, value, bytes);
   }
 
+  /** The value kept under `key` (now the most recently used), or undefined. */
   peek<T>(name: ReadCacheSpace, key: string): T | undefined {
     if (!this.enabled) return undefined;
-    const space = this.space(name);
-    const entry = space.get(key);
-    if (!entry || Date.now() - entry.at > READ_CACHE_TTL_MS) {
-      if (entry) this.remove(name, key);
-      this.stats.misses++;
-      return undefined;
-    }
-    space.delete(key); // most recently used last
-    space.set(key, entry);
-    this.stats.hits++;
-    return entry.value as T;
+    const entry = this.space(name).get(key);
+    if (entry) this.stats.hits++;
+    else this.stats.misses++;
+    return entry?.value as T | undefined;
   }
 
   /** `bytes`: the value's size where the space is bounded by size (responses), else 0. */
   set(name: ReadCacheSpace, key: string, value: unknown, bytes = 0): void {
     if (!this.enabled) return;
     const space = this.space(name);
-    this.remove(name, key);
-    space.set(key, { at: Date.now(), value, bytes });
-    this.bytes.set(name, (this.bytes.get(name) ?? 0) + bytes);
-    while (space.size > this.max || (this.bytes.get(name) ?? 0) > RESPONSE_CACHE_MAX_BYTES) this.remove(name, space.keys().next().value as string);
-  }
-
-  private remove(name: ReadCacheSpace, key: string): void {
-    const space = this.space(name);
-    const entry = space.get(key);
-    if (!entry) return;
-    space.delete(key);
-    this.bytes.set(name, (this.bytes.get(name) ?? 0) - entry.bytes);
+    space.set(key, { value }, space.maxSize ? { size: Math.max(1, bytes) } : {});
   }
 
   invalidate(...names: ReadCacheSpace[]): void {
     this.stats.invalidations++;
     this.#generation++;
     this.invalidatedAt = Date.now();
-    for (const name of names.length ? names : [...this.spaces.keys()]) {
-      this.spaces.get(name)?.clear();
-      this.bytes.set(name, 0);
-    }
+    for (const name of names.length ? names : [...this.spaces.keys()]) this.spaces.get(name)?.clear();
   }
 
   /**

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Actor } from '../../auth/actor.js';
+import { writeCsvRecords } from '../../common/csv.js';
 import { DomainError } from '../../common/domain-error.js';
 import { LIST_KINDS, type ListKind } from '../lists/duty-list.entity.js';
 import type { RegionEntity } from '../regions/region.entity.js';
@@ -182,13 +183,12 @@ export function summaryTable(results: FileResult[]): string {
 
 /** Every problem of every file as CSV (文件,行,列,说明), for the clerks who fix the files. */
 export function problemsCsv(results: FileResult[]): string {
-  const q = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = ['文件,行,列,说明'];
+  const rows = [['文件', '行', '列', '说明']];
   for (const r of results) {
-    if (r.reason) lines.push([r.file, '', '', r.reason].map(q).join(','));
-    for (const e of r.outcome?.errors ?? []) lines.push([r.file, String(e.row), e.column ?? '', e.message].map(q).join(','));
+    if (r.reason) rows.push([r.file, '', '', r.reason]);
+    for (const e of r.outcome?.errors ?? []) rows.push([r.file, String(e.row), e.column ?? '', e.message]);
   }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return writeCsvRecords(rows);
 }
 
 /** A progress bar on a terminal (stderr), redrawn in place; one line per file elsewhere. */

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { writeCsvRecords } from '../../common/csv.js';
 import type { ListKind } from '../lists/duty-list.entity.js';
 import { itemToSheetRow, STANDARD_COLUMNS, type SheetField, type SheetItem } from '../lists/list-sheet.js';
 
@@ -16,28 +17,17 @@ export interface SheetTitle {
 
 export const KIND_LABEL: Record<ListKind, string> = { POWER: '权力清单', RESPONSIBILITY: '责任清单' };
 
-const CSV_NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-// A cell Excel would run as a formula when it opens a CSV: a leading tab keeps it text (CWE-1236);
-// the importer trims it away, so the round trip is unchanged.
-const FORMULA_START = /^[=+\-@]/;
-
-function csvCell(value: string): string {
-  const text = FORMULA_START.test(value) ? `\t${value}` : value;
-  return CSV_NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /**
  * A list as CSV with the standard Chinese headers, one item per row: UTF-8 with a byte-order
  * mark (so Excel on Chinese Windows opens it without garbling), RFC 4180 quoting, CRLF between rows.
  */
 export function writeCsv(kind: ListKind, items: SheetItem[]): Buffer {
   const columns = STANDARD_COLUMNS[kind];
-  const lines = [columns.map(([, header]) => csvCell(header)).join(',')];
-  for (const item of items) {
+  const rows = items.map((item) => {
     const row = itemToSheetRow(item);
-    lines.push(columns.map(([field]) => csvCell(row[field])).join(','));
-  }
-  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+    return columns.map(([field]) => row[field]);
+  });
+  return Buffer.from(writeCsvRecords([columns.map(([, header]) => header), ...rows]), 'utf8');
 }
 
 /** Column widths in characters (a CJK character counts about two). */
