@@ -16,6 +16,7 @@ import { RateLimits } from './common/rate-limit.js';
 import { trackHttpRequests } from './common/http-drain.js';
 import { importJsonBodyOptions } from './modules/import-export/sheet-file.js';
 import { warmUpSegmentation } from './modules/accountability/chinese-text.js';
+import { SearchIndexService } from './modules/accountability/search-index.service.js';
 
 /** Nest's own wiring lines (modules, routes) are noise for an operator; warnings and errors always show. */
 class StartupQuietLogger extends ConsoleLogger {
@@ -69,6 +70,8 @@ export async function startRegistry(
     const dataSource = app.get<DataSource>(getDataSourceToken());
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     if (applied.length) Logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`, 'Database');
+    // Search vectors computed with another search document are recomputed (in the background).
+    await app.get(SearchIndexService).startUp();
     await app.get(SeedService).seedOnStart();
     await app.get(AuthService).ensureFirstAdmin();
     // The segmenter's dictionaries and the IDF table load on first use (~0.8 s): in production,

@@ -118,6 +118,14 @@ program
   .description('walk the audit hash chain; exit 1 naming the first broken event, else print the head hash to publish outside the database')
   .action(runs('auditVerify', { migrate: false }));
 
+// ---------------------------------------------------------------- search
+
+program
+  .command('search:reindex')
+  .description('recompute the search vectors of every list item (published ones included) with the current search document, in short batches (safe on a live server)')
+  .option('--region <code>', 'only the lists of this region (a township, or every township of a county…)')
+  .action(runs('searchReindex', { migrate: true }));
+
 // ---------------------------------------------------------------- spreadsheets
 
 program

@@ -10,6 +10,7 @@ import { readCsvRecords } from '../../src/common/csv.js';
 import { demoFile } from '../../src/seed/demo-files.js';
 import { readCatalogueCsv } from '../../src/seed/seed.service.js';
 import { searchDocument, SEARCH_VECTOR_SQL } from '../../src/modules/accountability/item-search-document.js';
+import { CONTENT_FIELDS, contentToRecord, type ItemContent } from '../../src/modules/lists/item-fields.js';
 import type { AuditService } from '../../src/modules/audit/audit.service.js';
 import { parseLegalBasis } from '../../src/modules/legal/citation-parser.js';
 import type { LegalService, ResolvedCitation } from '../../src/modules/legal/legal.service.js';
@@ -19,7 +20,7 @@ import type { TownshipRole } from '../../src/modules/lists/list-item.entity.js';
 import { recordToItemInput } from '../../src/modules/lists/list-sheet.js';
 import type { ListItemInput } from '../../src/modules/lists/list.model.js';
 import type { RegionsService } from '../../src/modules/regions/regions.service.js';
-import { copyBool, copyInt, copyLine, copyText, copyTextArray, COPY_NULL } from './copy-text.js';
+import { copyBool, copyInt, copyLine, copyText, COPY_NULL } from './copy-text.js';
 
 /**
  * `dataset:generate`: a registry at national scale for benchmarks, filled fast.
@@ -35,9 +36,10 @@ import { copyBool, copyInt, copyLine, copyText, copyTextArray, COPY_NULL } from 
  * - Item texts are the demo lists' wording (src/seed/demo/*.csv) with county and town names made
  *   generic, varied per item by a qualifier (…（日常巡查）) and per version by an amendment, so
  *   every township's list holds a few hundred distinct items from a shared vocabulary, as real
- *   lists copied from a provincial template do. search_vector and search_text are built as the
- *   app builds them (`searchDocument` + `SEARCH_VECTOR_SQL`): each distinct text is segmented
- *   once and its vector computed once by PostgreSQL, then reused for every row that holds it.
+ *   lists copied from a provincial template do. The columns are the item fields'
+ *   (src/modules/lists/item-fields.ts), and search_vector is built as the app builds it
+ *   (`searchDocument` + `SEARCH_VECTOR_SQL`): each distinct text is segmented once and its vector
+ *   computed once by PostgreSQL, then reused for every row that holds it.
  * - Citations resolved once per template against the legal catalogue (the demo catalogue is
  *   imported when the catalogue is empty).
  *
@@ -77,6 +79,9 @@ export interface DatasetReport {
 }
 
 const GENERATOR: Actor = { userId: null, username: 'dataset-generator', role: 'ADMIN', regionCode: null };
+
+/** Item fields whose value varies by row (the township's bodies, the role): gen_row carries them; gen_doc the rest. */
+const PER_ROW = new Set(['accountableBodyId', 'townshipRole', 'cooperating']);
 
 /** Qualifiers that turn one template into distinct items of a list (v = 0 is the template itself). */
 const QUALIFIERS = [
@@ -226,14 +231,6 @@ interface RowPlan {
   removed: boolean;
 }
 
-/** A distinct item text, segmented and vectorised once, with its COPY fields pre-escaped. */
-interface TextDoc {
-  /** name … source, escaped and tab-joined */
-  namePart: string;
-  /** township_duty … search_text, escaped and tab-joined */
-  rest: string;
-}
-
 export class DatasetGenerator {
   private readonly log: (line: string) => void;
 
@@ -306,9 +303,8 @@ export class DatasetGenerator {
       report.bodies = bodies.created;
       lap('bodies');
 
-      const docs = await this.textDocs(em, templates, items, versions);
-      report.distinctTexts = docs.size;
-      lap(`segment and vectorise ${docs.size} distinct texts`);
+      report.distinctTexts = await this.textDocs(em, templates, items, versions);
+      lap(`segment and vectorise ${report.distinctTexts} distinct texts`);
 
       const [{ n: existing }] = await em.query('SELECT count(*)::bigint AS n FROM list_item');
       const expectedRows = townships.length * 2 * Math.round(items * (1 + 0.11 * (versions - 1)));
@@ -343,11 +339,6 @@ export class DatasetGenerator {
       // Item rows: the distinct texts go to a temporary table once (their vectors parsed once), the
       // rows' own narrow columns are COPYed, and one INSERT … SELECT joins them into list_item: the
       // long texts, arrays and vectors are copied inside PostgreSQL, never parsed again per row.
-      await em.query(`CREATE TEMPORARY TABLE gen_doc (doc text PRIMARY KEY, name text, description text, sub_item text, handling_unit text,
-        section varchar(16), category varchar(16), source varchar(16), township_duty text, village_duty text, legal_basis text,
-        staged_duties text[], accountability_circumstances text[], exemptions text[], keywords text[], has_unresolved_citations boolean,
-        search_vector tsvector, search_text text) ON COMMIT DROP`);
-      await this.copy(client, 'gen_doc', [...docs.entries()].map(([key, d]) => `${key}\t${d.namePart}\t${d.rest}\n`));
       await em.query(`CREATE TEMPORARY TABLE gen_row (id uuid, list_id uuid, region_code char(12), kind varchar(16), item_code varchar(64),
         from_version int, to_version int, pending boolean, removed boolean, doc text, template int, accountable_body_id uuid,
         township_role varchar(16), cooperating jsonb) ON COMMIT DROP`);
@@ -375,17 +366,13 @@ export class DatasetGenerator {
         if (buffer.length) yield buffer.join('');
       };
       await pipeline(Readable.from(rowChunks()), client.query(copyFrom('COPY gen_row FROM STDIN')));
-      lap(`COPY ${rows} planned rows (narrow) and ${docs.size} distinct texts`);
+      lap(`COPY ${rows} planned rows (narrow)`);
       await em.query('ANALYZE gen_doc, gen_row'); // temporary tables have no statistics: the join must hash the texts, not the rows
       await em.query(
         `INSERT INTO list_item (id, list_id, region_code, kind, item_code, from_version, to_version, pending, removed,
-           name, description, sub_item, handling_unit, section, category, source, accountable_body_id, township_role, cooperating,
-           township_duty, village_duty, legal_basis, staged_duties, accountability_circumstances, exemptions, keywords,
-           has_unresolved_citations, search_vector, search_text)
+           ${CONTENT_FIELDS.map((f) => f.column).join(', ')}, has_unresolved_citations, search_vector)
          SELECT r.id, r.list_id, r.region_code, r.kind, r.item_code, r.from_version, r.to_version, r.pending, r.removed,
-           d.name, d.description, d.sub_item, d.handling_unit, d.section, d.category, d.source, r.accountable_body_id, r.township_role, r.cooperating,
-           d.township_duty, d.village_duty, d.legal_basis, d.staged_duties, d.accountability_circumstances, d.exemptions, d.keywords,
-           d.has_unresolved_citations, d.search_vector, d.search_text
+           ${CONTENT_FIELDS.map((f) => `${PER_ROW.has(f.key) ? 'r' : 'd'}.${f.column}`).join(', ')}, d.has_unresolved_citations, d.search_vector
          FROM gen_row r JOIN gen_doc d ON d.doc = r.doc`,
       );
       report.itemRows = rows;
@@ -522,49 +509,36 @@ export class DatasetGenerator {
   /**
    * Every distinct item text the lists will hold — (template, qualifier, amendment) — segmented
    * once with the app's own `searchDocument`, its vector computed once by PostgreSQL with the
-   * app's own `SEARCH_VECTOR_SQL`, and its COPY fields escaped once.
+   * app's own `SEARCH_VECTOR_SQL`, into the temporary table gen_doc (one column per item field
+   * that does not vary by row); answers how many.
    */
-  private async textDocs(em: EntityManager, templates: Template[], items: number, versions: number): Promise<Map<string, TextDoc>> {
+  private async textDocs(em: EntityManager, templates: Template[], items: number, versions: number): Promise<number> {
+    const docColumns = CONTENT_FIELDS.filter((f) => !PER_ROW.has(f.key));
+    await em.query(`CREATE TEMPORARY TABLE gen_doc (doc text PRIMARY KEY, ${docColumns.map((f) => `${f.column} ${f.codec.sqlType}`).join(', ')},
+      has_unresolved_citations boolean, search_vector tsvector) ON COMMIT DROP`);
     const keys: [number, number, number][] = [];
     for (let t = 0; t < templates.length; t++) {
       const perKind = templates.filter((x) => x.kind === templates[t].kind).length;
       const rounds = Math.min(QUALIFIERS.length, Math.ceil((items * 1.2 + 10) / perKind) + 1);
       for (let v = 0; v < rounds; v++) for (let a = 0; a < Math.min(versions + 1, AMENDMENTS.length + 1); a++) keys.push([t, v, a]);
     }
-    const docs = new Map<string, TextDoc>();
     for (let i = 0; i < keys.length; i += 500) {
-      const chunk = keys.slice(i, i + 500).map(([t, v, a]) => ({ key: `${t}:${v}:${a}`, template: templates[t], item: this.variant(templates[t], v, a) }));
-      const search = chunk.map(({ template, item }) =>
-        searchDocument({
-          name: item.name,
-          subItem: item.subItem ?? null,
-          keywords: item.keywords ?? [],
-          description: item.description ?? null,
-          townshipDuty: item.townshipDuty ?? null,
-          villageDuty: item.villageDuty ?? null,
-          cooperatingDuties: template.cooperating.map((c) => c.duty),
-          stagedDuties: item.stagedDuties ?? [],
-          citationLabels: template.citations.map((c) => c.label),
-        }),
-      );
-      const vectors: { v: string }[] = await em.query(
-        `SELECT (${SEARCH_VECTOR_SQL('a', 'b', 'c', 'd')})::text AS v FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(a, b, c, d, n) ORDER BY n`,
-        [search.map((s) => s.a), search.map((s) => s.b), search.map((s) => s.c), search.map((s) => s.d)],
-      );
-      chunk.forEach(({ key, template, item }, j) => {
-        const namePart = [
-          copyText(item.name), copyText(item.description ?? null), copyText(item.subItem ?? null), copyText(item.handlingUnit ?? null),
-          copyText(item.section ?? null), copyText(item.category ?? null), copyText(item.source ?? null),
-        ].join('\t');
-        const rest = [
-          copyText(item.townshipDuty ?? null), copyText(item.villageDuty ?? null), copyText(item.legalBasis ?? null),
-          copyTextArray(item.stagedDuties ?? []), copyTextArray(item.accountabilityCircumstances ?? []), copyTextArray(item.exemptions ?? []),
-          copyTextArray(item.keywords ?? []), copyBool(template.citations.some((c) => !c.resolved)), copyText(vectors[j].v), copyText(search[j].text),
-        ].join('\t');
-        docs.set(key, { namePart, rest });
+      const records = keys.slice(i, i + 500).map(([t, v, a]) => {
+        const template = templates[t];
+        const input = this.variant(template, v, a) as unknown as Record<string, unknown>;
+        // The texts of the template's variant; bodies and the role vary by row (gen_row), the cooperating duties do not.
+        const content = Object.fromEntries(CONTENT_FIELDS.map((f) => [f.key, f.inputKey && !PER_ROW.has(f.key) ? (input[f.inputKey] ?? f.codec.fromRow(null)) : f.codec.fromRow(null)]));
+        content.cooperating = template.cooperating.map((c) => ({ bodyId: '', duty: c.duty }));
+        const doc = searchDocument(content as ItemContent, template);
+        return { doc: `${t}:${v}:${a}`, ...contentToRecord(content as ItemContent), has_unresolved_citations: template.citations.some((c) => !c.resolved), sa: doc.a, sb: doc.b, sc: doc.c, sd: doc.d };
       });
+      await em.query(
+        `INSERT INTO gen_doc SELECT r.doc, ${docColumns.map((f) => `r.${f.column}`).join(', ')}, r.has_unresolved_citations, ${SEARCH_VECTOR_SQL('r.sa', 'r.sb', 'r.sc', 'r.sd')}
+         FROM jsonb_to_recordset($1::jsonb) AS r(doc text, ${CONTENT_FIELDS.map((f) => `${f.column} ${f.codec.sqlType}`).join(', ')}, has_unresolved_citations boolean, sa text, sb text, sc text, sd text)`,
+        [JSON.stringify(records)],
+      );
     }
-    return docs;
+    return keys.length;
   }
 
   /** Template t with qualifier v and amendment a applied. */

@@ -6,7 +6,7 @@ import { ANONYMOUS } from '../auth/actor.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { QuanzeConfig } from '../config/config.js';
 import { DEFAULT_ANSWERS } from '../modules/accountability/accountability.service.js';
-import { DEFAULT_ITEMS_PAGE } from '../modules/lists/list-read.service.js';
+import { DEFAULT_ITEMS_PAGE } from '../modules/lists/item.repository.js';
 import { apiLimitsPlugin, noIntrospectionRule } from './api-limits.plugin.js';
 import { formatGraphQLError } from './error-formatting.js';
 import type { Endpoint, GraphQLRequestContext } from '../common/graphql-context.js';

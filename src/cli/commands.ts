@@ -8,13 +8,15 @@ import { readCsvRecords } from '../common/csv.js';
 import { schemaDrift } from '../database/schema-drift.js';
 import { AuditService } from '../modules/audit/audit.service.js';
 import { ExportService, type ExportFormat } from '../modules/import-export/export.service.js';
-import { importFolder as runFolderImport, problemsCsv, progressBar, summaryTable, type FolderImportOptions } from '../modules/import-export/folder-import.js';
+import { importFolder as runFolderImport, problemsCsv, summaryTable, type FolderImportOptions } from '../modules/import-export/folder-import.js';
+import { SearchIndexService } from '../modules/accountability/search-index.service.js';
 import { ImportService } from '../modules/import-export/import.service.js';
 import { LegalService } from '../modules/legal/legal.service.js';
 import { RegionsService } from '../modules/regions/regions.service.js';
 import { readCatalogueCsv } from '../seed/seed.service.js';
 import type { CliContext } from './app-context.js';
 import { CliError } from './cli-error.js';
+import { progressBar } from './progress.js';
 import { migrationNames, migrationSource, pendingSchemaChanges, projectMigrationsDir } from './migration-file.js';
 
 /**
@@ -34,9 +36,12 @@ async function requireRegionsLoaded(regions: RegionsService): Promise<void> {
 
 // ---------------------------------------------------------------- migrations and schema
 
-export async function migrationRun({ dataSource, say }: CliContext): Promise<void> {
+/** Applies the pending migrations, then recomputes the search index if they (or the code) changed the search document. */
+export async function migrationRun({ app, dataSource, say }: CliContext): Promise<void> {
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   say(applied.length ? `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}` : 'No pending migrations.');
+  const reindexed = await app.get(SearchIndexService).reindexIfStale({ onProgress: progressBar(process.stderr, '检索索引') });
+  if (reindexed !== null) say(`Search index recomputed with the current search document: ${reindexed} rows.`);
 }
 
 export async function migrationRevert({ dataSource, say }: CliContext): Promise<void> {
@@ -176,6 +181,17 @@ export async function datasetGenerate(
   );
 }
 
+// ---------------------------------------------------------------- search
+
+/** Recomputes the search vectors of every item row (of a region), in short batches: safe while the server runs. */
+export async function searchReindex({ app, say }: CliContext, options: { region?: string }): Promise<void> {
+  const search = app.get(SearchIndexService);
+  const region = options.region ? await app.get(RegionsService).requireRegion(options.region, 'regionCode') : null;
+  const started = Date.now();
+  const rows = await search.reindex({ regionCode: region?.code, onProgress: progressBar(process.stderr, '检索索引') });
+  say(`Search index recomputed${region ? ` for ${region.name} (${region.code})` : ''}: ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
 // ---------------------------------------------------------------- spreadsheets (import/export)
 
 /** The actor a spreadsheet command acts as: a named user (`--as`, with that user's scope) or the CLI itself (ADMIN). */
@@ -197,7 +213,7 @@ export async function importFolder(
   const actor = await commandActor(dataSource, options.as);
   let results;
   try {
-    results = await runFolderImport(dir, options, { actor, imports: app.get(ImportService), regions, progress: progressBar(process.stderr) });
+    results = await runFolderImport(dir, options, { actor, imports: app.get(ImportService), regions, progress: progressBar(process.stderr, '导入') });
   } catch (e) {
     if (e instanceof Error && /^cannot read the folder/.test(e.message)) throw new CliError(e.message);
     throw e;

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { readCsvRecords } from '../common/csv.js';
 import type { ListKind } from '../modules/lists/duty-list.entity.js';
+import { ItemRepository } from '../modules/lists/item.repository.js';
 import { ListItemPreparer } from '../modules/lists/list-item.preparer.js';
 import { recordToItemInput } from '../modules/lists/list-sheet.js';
 import { ListVersionEntity } from '../modules/lists/list-version.entity.js';
@@ -28,6 +29,7 @@ export class DemoListsSeeder {
   constructor(
     private readonly versions: ListVersionsService,
     private readonly preparer: ListItemPreparer,
+    private readonly items: ItemRepository,
   ) {}
 
   async load(em: EntityManager): Promise<void> {
@@ -51,10 +53,9 @@ export class DemoListsSeeder {
     for (const [i, result] of prepared.entries()) {
       if (!result.ok) throw new Error(`demo item ${items[i].itemCode}: ${JSON.stringify(result.errors)}`);
       wanted.add(result.item.itemCode);
-      await this.versions.writeDraftItem(em, version, result.item);
+      await this.items.writeDraftItems(em, version, [result.item]);
     }
-    const current: { item_code: string }[] = await em.query('SELECT item_code FROM list_item WHERE list_id = $1 AND NOT pending AND to_version IS NULL', [version.listId]);
-    for (const { item_code } of current) if (!wanted.has(item_code)) await this.versions.removeItem(DEMO_EDITOR, draft.id, item_code, null, em);
+    for (const code of await this.items.codesInForce(em, version.listId)) if (!wanted.has(code)) await this.versions.removeItem(DEMO_EDITOR, draft.id, code, null, em);
     await this.versions.submitForReview(DEMO_EDITOR, draft.id, em);
     await this.versions.approveVersion(DEMO_REVIEWER, draft.id, '经合法性审查，同意。', em);
     await this.versions.publishVersion(DEMO_EDITOR, draft.id, from, docNumber, em);

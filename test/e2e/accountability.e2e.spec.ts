@@ -147,16 +147,16 @@ describe('who is accountable for X?', () => {
     const ds = app.dataSource;
     const [body] = await ds.query(`SELECT id FROM body WHERE name = '宜兴市农业农村局'`);
     const towns: { code: string }[] = await ds.query(`SELECT code FROM region WHERE level = 'TOWNSHIP' AND code LIKE '3205%' ORDER BY code LIMIT 40`);
-    const [sample] = await ds.query(`SELECT search_vector, search_text FROM list_item WHERE item_code = '320282-100-JB-002' AND NOT pending LIMIT 1`);
+    const [sample] = await ds.query(`SELECT search_vector FROM list_item WHERE item_code = '320282-100-JB-002' AND NOT pending LIMIT 1`);
     let target: string | undefined;
     await ds.transaction(async (em) => {
       for (const { code } of towns) {
         const [list] = await em.query(`INSERT INTO duty_list (region_code, county_code, kind) VALUES ($1, $2, 'RESPONSIBILITY') RETURNING id`, [code, `${code.slice(0, 6)}000000`]);
         await em.query(`INSERT INTO list_version (list_id, region_code, kind, number, status, created_by) VALUES ($1, $2, 'RESPONSIBILITY', 1, 'DRAFT', 'generator')`, [list.id, code]);
         await em.query(
-          `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, name, section, accountable_body_id, township_role, search_vector, search_text)
+          `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, name, section, accountable_body_id, township_role, search_vector)
            SELECT $1, $2, 'RESPONSIBILITY', 'G-' || n, 1, '事项' || n, 'COOPERATIVE', $3, 'COOPERATE',
-                  CASE WHEN n % 50 = 0 THEN $4::tsvector ELSE to_tsvector('simple', '事项 ' || n || ' 配合 巡查') END, '事项' || n
+                  CASE WHEN n % 50 = 0 THEN $4::tsvector ELSE to_tsvector('simple', '事项 ' || n || ' 配合 巡查') END
            FROM generate_series(1, 250) n`,
           [list.id, code, body.id, sample.search_vector],
         );

@@ -3,7 +3,7 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { fieldOfHeader, normalizeHeader, rowToItemInput, itemToSheetRow, STANDARD_COLUMNS, type SheetItem } from '../../src/modules/lists/list-sheet.js';
+import { fieldOfHeader, normalizeHeader, rowToItemInput, itemToSheetRow, standardColumns, type SheetItem } from '../../src/modules/lists/list-sheet.js';
 import { readSheetFile } from '../../src/modules/import-export/sheet-file.js';
 import { countCsvRecords, readCsvGrid, readXlsxGrids, type SheetGrid } from '../../src/modules/import-export/sheet-readers.js';
 import { columnLetter, itemRows, locateHeader } from '../../src/modules/import-export/sheet-table.js';
@@ -218,7 +218,7 @@ const sheetItem: fc.Arbitrary<SheetItem> = fc.record({
 });
 
 describe('writer → reader is the identity on representable lists', () => {
-  const asInput = (i: SheetItem) => ({ ...i, cooperating: i.cooperating.map((c) => ({ bodyName: c.bodyName, duty: c.duty.trim() })) });
+  const asInput = (i: SheetItem) => ({ ...i, cooperating: (i.cooperating ?? []).map((c) => ({ bodyName: c.bodyName, duty: c.duty.trim() })) });
   it('one row: itemToSheetRow then rowToItemInput', () => {
     fc.assert(
       fc.property(sheetItem, (item) => {
@@ -236,7 +236,7 @@ describe('writer → reader is the identity on representable lists', () => {
         const file = await readSheetFile(xlsx ? 'x.xlsx' : 'x.csv', body, LIMITS);
         const header = locateHeader(file.grids[0], 'RESPONSIBILITY')!;
         expect(header.problems).toEqual([]);
-        expect(header.columns.map((c) => c.header)).toEqual(STANDARD_COLUMNS.RESPONSIBILITY.map(([, h]) => h));
+        expect(header.columns.map((c) => c.header)).toEqual(standardColumns('RESPONSIBILITY').map((c) => c.header));
         const { rows } = itemRows(file.grids[0], 'RESPONSIBILITY', header);
         expect(rows.map((r) => r.input)).toEqual(items.map(asInput));
       }),

@@ -1,6 +1,11 @@
 import { analyzeQuestion } from '../../src/modules/accountability/question-analyzer.js';
 import { segmentForIndex } from '../../src/modules/accountability/chinese-text.js';
 import { memoizedSegmentation, searchDocument } from '../../src/modules/accountability/item-search-document.js';
+import { CONTENT_FIELDS, type ItemContent } from '../../src/modules/lists/item-fields.js';
+
+/** An item's content: every field empty but those given. */
+const content = (values: Partial<ItemContent>): ItemContent => ({ ...Object.fromEntries(CONTENT_FIELDS.map((f) => [f.key, f.codec.fromRow(null)])), ...values }) as ItemContent;
+const citation = (label: string) => ({ raw: label, label, resolved: true, instrumentTitle: null });
 
 const synonyms = new Map([
   ['违建', ['违法建设', '违章建筑']],
@@ -54,23 +59,25 @@ describe('segmentation for the index', () => {
   });
 
   it('puts name and keywords first, keywords also as whole phrases', () => {
-    const doc = searchDocument({
-      name: '秸秆禁烧与综合利用', keywords: ['烧麦茬', '露天焚烧'], description: '开展巡查', townshipDuty: '组织扑灭', villageDuty: null,
-      cooperatingDuties: [], stagedDuties: [], citationLabels: ['《中华人民共和国大气污染防治法》第七十七条'],
-    });
+    const doc = searchDocument(
+      content({ name: '秸秆禁烧与综合利用', keywords: ['烧麦茬', '露天焚烧'], description: '开展巡查', townshipDuty: '组织扑灭' }),
+      { citations: [citation('《中华人民共和国大气污染防治法》第七十七条')] },
+    );
     expect(doc.a.split(' ')).toEqual(expect.arrayContaining(['秸秆', '禁烧', '烧麦茬', '露天焚烧']));
     expect(doc.b).toContain('巡查');
+    expect(doc.c).toContain('扑灭');
     expect(doc.d).toContain('大气');
-    expect(doc.text).toContain('烧麦茬');
   });
 
   it('builds the same document with the per-import segmentation memo as without it', () => {
-    const item = (n: number) => ({
-      name: `农村村民建房审批（${n}）`, keywords: ['盖房'], description: `受理村民建房申请。第${n}项`, townshipDuty: '组织现场踏勘', villageDuty: '村级初审',
-      cooperatingDuties: ['提供规划意见'], stagedDuties: ['组织现场踏勘'], citationLabels: ['《中华人民共和国土地管理法》第六十二条'],
-    });
+    const item = (n: number) =>
+      content({
+        name: `农村村民建房审批（${n}）`, keywords: ['盖房'], description: `受理村民建房申请。第${n}项`, townshipDuty: '组织现场踏勘', villageDuty: '村级初审',
+        cooperating: [{ bodyId: 'b', duty: '提供规划意见' }], stagedDuties: ['组织现场踏勘'],
+      });
+    const citations = { citations: [citation('《中华人民共和国土地管理法》第六十二条')] };
     const memo = memoizedSegmentation();
-    for (const n of [1, 2, 1]) expect(searchDocument(item(n), memo)).toEqual(searchDocument(item(n)));
+    for (const n of [1, 2, 1]) expect(searchDocument(item(n), citations, memo)).toEqual(searchDocument(item(n), citations));
     expect(memo(null)).toBe('');
   });
 });

@@ -3,11 +3,12 @@ import { BodiesModule } from '../bodies/bodies.module.js';
 import { ListsModule } from '../lists/lists.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
 import { AccountabilityService } from './accountability.service.js';
+import { SearchIndexService } from './search-index.service.js';
 import { SynonymsService } from './synonyms.service.js';
 
 @Module({
   imports: [RegionsModule, BodiesModule, ListsModule],
-  providers: [AccountabilityService, SynonymsService],
-  exports: [AccountabilityService, SynonymsService],
+  providers: [AccountabilityService, SynonymsService, SearchIndexService],
+  exports: [AccountabilityService, SynonymsService, SearchIndexService],
 })
 export class AccountabilityModule {}

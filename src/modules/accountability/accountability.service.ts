@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { badInput } from '../../common/domain-error.js';
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
-import { itemRowToModel, ListReadService, PUBLIC_SCOPE, type ReadScope } from '../lists/list-read.service.js';
+import { ITEM_COLUMNS, itemRowToModel } from '../lists/item.repository.js';
+import { ListReadService, PUBLIC_SCOPE, type ReadScope } from '../lists/list-read.service.js';
 import { ReadCache } from '../../common/read-cache.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';
@@ -155,8 +156,6 @@ WITH versions AS (
   SELECT s.id, s.score, s.matched_terms FROM scored s JOIN list_item i ON i.id = s.id
   ORDER BY s.score DESC, i.item_code LIMIT $12
 )
-SELECT c.id, c.list_id, c.item_code, c.name, c.description, c.sub_item, c.handling_unit, c.section, c.category, c.source,
-  c.accountable_body_id, c.township_role, c.township_duty, c.village_duty, c.cooperating, c.legal_basis,
-  c.staged_duties, c.accountability_circumstances, c.exemptions, c.keywords, t.score, t.matched_terms
-FROM top t JOIN list_item c ON c.id = t.id
-ORDER BY t.score DESC, c.item_code`;
+SELECT ${ITEM_COLUMNS}, i.list_id, t.score, t.matched_terms
+FROM top t JOIN list_item i ON i.id = t.id
+ORDER BY t.score DESC, i.item_code`;

@@ -20,6 +20,9 @@ const DOMAIN_WORDS = [
   '村务公开', '安全生产', '排污', '超标排放', '耕地保护', '永久基本农田', '基本农田', '殡葬', '墓地',
 ];
 
+/** What decides how a text is cut: the segmenter's version and our dictionary (the search document's version includes it). */
+export const SEGMENTATION_FINGERPRINT = JSON.stringify([(require('@node-rs/jieba/package.json') as { version: string }).version, DOMAIN_WORDS]);
+
 let jieba: JiebaType | undefined;
 
 function segmenter(): JiebaType {
@@ -71,6 +74,3 @@ export function segmentWords(text: string): string[] {
     .map((t) => t.trim())
     .filter((t) => t && !PUNCTUATION.test(t));
 }
-
-/** Space-joined tokens for `to_tsvector('simple', …)`; lexemes are single tokens (no spaces inside). */
-export const indexText = (texts: (string | null | undefined)[]): string => texts.flatMap((t) => segmentForIndex(t)).join(' ');

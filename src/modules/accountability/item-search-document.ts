@@ -1,26 +1,19 @@
-import { segmentForIndex } from './chinese-text.js';
+import { createHash } from 'node:crypto';
+import { CONTENT_FIELDS, searchTexts, type ItemCitations, type ItemContent, type SearchWeight } from '../lists/item-fields.js';
+import { SEGMENTATION_FINGERPRINT, segmentForIndex } from './chinese-text.js';
 
-/** What of an item is searched, by weight: A name/keywords, B description, C duties, D legal basis. */
-export interface SearchableItem {
-  name: string;
-  subItem?: string | null;
-  keywords: string[];
-  description: string | null;
-  townshipDuty: string | null;
-  villageDuty: string | null;
-  cooperatingDuties: string[];
-  stagedDuties: string[];
-  citationLabels: string[];
-}
-
+/**
+ * The one owner of an item's search document: which of its texts are searched, with what weight
+ * (A name, sub-item and keywords; B description; C duties; D the citations — as item-fields.ts
+ * says per field), segmented how. Every writer of `list_item.search_vector` goes through here: a
+ * draft's rows when they are written (item.repository.ts) and `search:reindex` (search-index.service.ts).
+ */
 export interface SearchDocument {
   /** Space-joined tokens per weight, for setweight(to_tsvector('simple', …)). */
   a: string;
   b: string;
   c: string;
   d: string;
-  /** Unsegmented name and keywords, for trigram similarity. */
-  text: string;
 }
 
 /** A text's search-mode tokens, space-joined. */
@@ -42,20 +35,45 @@ export function memoizedSegmentation(): Segment {
   };
 }
 
-export function searchDocument(item: SearchableItem, segment: Segment = segmentJoined): SearchDocument {
-  const tokens = (texts: (string | null | undefined)[]) => texts.map(segment).filter(Boolean).join(' ');
-  // Keywords are curated colloquial phrases: indexed whole as well as segmented.
-  const keywordLexemes = item.keywords.map((k) => k.replace(/\s+/g, ''));
-  return {
-    a: [tokens([item.name, item.subItem, ...item.keywords]), ...keywordLexemes].filter(Boolean).join(' '),
-    b: tokens([item.description]),
-    c: tokens([item.townshipDuty, item.villageDuty, ...item.cooperatingDuties, ...item.stagedDuties]),
-    d: tokens(item.citationLabels),
-    text: [item.name, item.subItem, ...item.keywords].filter(Boolean).join(' '),
-  };
+export function searchDocument(content: ItemContent, item: ItemCitations, segment: Segment = segmentJoined): SearchDocument {
+  const tokens: Record<SearchWeight, string[]> = { A: [], B: [], C: [], D: [] };
+  const whole: Record<SearchWeight, string[]> = { A: [], B: [], C: [], D: [] };
+  for (const part of searchTexts(content, item)) {
+    for (const text of part.texts) {
+      const cut = segment(text);
+      if (cut) tokens[part.weight].push(cut);
+    }
+    whole[part.weight].push(...part.whole.filter(Boolean));
+  }
+  // Curated phrases (keywords) are indexed whole as well as segmented.
+  const join = (w: SearchWeight) => [...tokens[w], ...whole[w]].join(' ');
+  return { a: join('A'), b: join('B'), c: join('C'), d: join('D') };
 }
 
 /** The SQL expression building the weighted vector from four text parameters. */
 export const SEARCH_VECTOR_SQL = (a: string, b: string, c: string, d: string) =>
   `setweight(to_tsvector('simple', ${a}), 'A') || setweight(to_tsvector('simple', ${b}), 'B') || ` +
   `setweight(to_tsvector('simple', ${c}), 'C') || setweight(to_tsvector('simple', ${d}), 'D')`;
+
+/**
+ * Bump when `searchDocument` itself changes in a way the fingerprint below cannot see (how texts
+ * are joined, what a citation contributes…).
+ */
+const DOCUMENT_REVISION = 1;
+
+/**
+ * What the stored search vectors were computed with: the searched fields and their weights, the
+ * segmenter's own dictionary and version, and DOCUMENT_REVISION. Stored beside the vectors
+ * (`search_index_state`); when it differs from the code's, `migration:run` and start-up recompute
+ * every row (search-index.service.ts), so a field made searchable reaches published items too.
+ */
+export const SEARCH_DOCUMENT_VERSION = createHash('sha256')
+  .update(
+    JSON.stringify({
+      revision: DOCUMENT_REVISION,
+      fields: CONTENT_FIELDS.filter((f) => f.weight).map((f) => [f.key, f.weight, !!f.codec.wholePhrases]),
+      segmentation: SEGMENTATION_FINGERPRINT,
+    }),
+  )
+  .digest('hex')
+  .slice(0, 16);

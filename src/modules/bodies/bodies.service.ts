@@ -97,6 +97,13 @@ export class BodiesService {
     return new Map(rows.map((b) => [b.name, b]));
   }
 
+  /** Names of bodies by id (a diff, an export: lists show bodies by name). */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows: { id: string; name: string }[] = await this.dataSource.query('SELECT id, name FROM body WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   createLoader(): DataLoader<string, BodyModel | null> {
     return new DataLoader(async (ids) => {
       const rows = await this.repo.createQueryBuilder('b').where('b.id IN (:...ids)', { ids: [...ids] }).getMany();

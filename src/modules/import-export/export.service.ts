@@ -5,6 +5,8 @@ import { notFound } from '../../common/domain-error.js';
 import { ListReadService, type ReadScope } from '../lists/list-read.service.js';
 import { statusLabel } from '../lists/list-version.access.js';
 import type { SheetItem } from '../lists/list-sheet.js';
+import { contentToInput, type ItemContent } from '../lists/item-fields.js';
+import { BodiesService } from '../bodies/bodies.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';
 import { KIND_LABEL, writeCsv, writeXlsx } from './sheet-writers.js';
 
@@ -25,7 +27,7 @@ const CONTENT_TYPE: Record<ExportFormat, string> = {
 };
 
 /**
- * Any version of a list as a spreadsheet in the shape counties publish (the standard headers of
+ * Any version of a list as a spreadsheet in the shape counties publish (the standard columns of
  * list-sheet.ts), which the importer reads back as the same list. Who sees which version is
  * ListReadService's decision alone: the public (and roles without READ_DRAFTS) published ones only.
  */
@@ -34,6 +36,7 @@ export class ExportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reads: ListReadService,
+    private readonly bodies: BodiesService,
   ) {}
 
   async exportVersion(scope: ReadScope, versionId: string, format: ExportFormat): Promise<ExportedFile> {
@@ -63,14 +66,8 @@ export class ExportService {
   /** The version's items with bodies by name, as a sheet holds them. */
   private async sheetItems(version: ListVersionModel): Promise<SheetItem[]> {
     const items = await this.reads.allItems(version);
-    const ids = [...new Set(items.flatMap((i) => [i.accountableBodyId, ...i.cooperating.map((c) => c.bodyId)]))];
-    const rows: { id: string; name: string }[] = ids.length ? await this.dataSource.query('SELECT id, name FROM body WHERE id = ANY($1::uuid[])', [ids]) : [];
-    const names = new Map(rows.map((r) => [r.id, r.name]));
-    return items.map((i) => ({
-      ...i,
-      accountableBodyName: names.get(i.accountableBodyId) ?? '',
-      cooperating: i.cooperating.map((c) => ({ bodyName: names.get(c.bodyId) ?? '', duty: c.duty })),
-    }));
+    const names = await this.bodies.namesOf([...new Set(items.flatMap((i) => [i.accountableBodyId, ...i.cooperating.map((c) => c.bodyId)]))]);
+    return items.map((i) => contentToInput(i.itemCode, i as unknown as ItemContent, names));
   }
 
   /** County and township names (宜兴市张渚镇), as titles of county lists read. */

@@ -190,18 +190,3 @@ export function problemsCsv(results: FileResult[]): string {
   }
   return writeCsvRecords(rows);
 }
-
-/** A progress bar on a terminal (stderr), redrawn in place; one line per file elsewhere. */
-export function progressBar(stream: NodeJS.WriteStream): (done: number, total: number, file: string) => void {
-  return (done, total, file) => {
-    if (!stream.isTTY) {
-      if (file) stream.write(`[${done + 1}/${total}] ${file}\n`);
-      return;
-    }
-    const width = 24;
-    const filled = total ? Math.round((done / total) * width) : width;
-    const label = file ? ` ${file}` : ' 完成';
-    stream.write(`\r\x1b[K[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total}${label}`);
-    if (done === total) stream.write('\n');
-  };
-}

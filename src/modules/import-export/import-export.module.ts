@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { AuthModule } from '../../auth/auth.module.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
+import { BodiesModule } from '../bodies/bodies.module.js';
 import { ListsModule } from '../lists/lists.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
 import { ExportService } from './export.service.js';
@@ -18,6 +19,7 @@ import { BearerTokenGuard, RestErrorFilter } from './rest-http.js';
   imports: [
     AuthModule,
     RegionsModule,
+    BodiesModule,
     ListsModule,
     MulterModule.registerAsync({
       inject: [QUANZE_CONFIG],

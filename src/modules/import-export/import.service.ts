@@ -12,7 +12,7 @@ import { RegionsService } from '../regions/regions.service.js';
 import { LIST_KINDS, type ListKind } from '../lists/duty-list.entity.js';
 import { ListItemPreparer, type FieldError, type PreparedItem } from '../lists/list-item.preparer.js';
 import { toVersionModel } from '../lists/list-read.service.js';
-import { CATEGORY_BY_LABEL, SECTION_BY_LABEL, SOURCE_BY_LABEL, standardHeader, type SheetField } from '../lists/list-sheet.js';
+import { labelsOf, standardHeader, type SheetField } from '../lists/list-sheet.js';
 import { translateDatabaseError } from '../../database/database-errors.js';
 import { ListVersionEntity } from '../lists/list-version.entity.js';
 import { ListVersionsService } from '../lists/list-versions.service.js';
@@ -45,12 +45,6 @@ export interface ImportOutcome {
   encoding: string | null;
   timings: { readMs: number; validateMs: number; writeMs: number };
 }
-
-const VALUE_LABELS: Partial<Record<SheetField, string[]>> = {
-  section: Object.keys(SECTION_BY_LABEL),
-  category: Object.keys(CATEGORY_BY_LABEL),
-  source: Object.keys(SOURCE_BY_LABEL),
-};
 
 /**
  * Spreadsheet import, the one service behind the three doors (GraphQL `importList`, multipart
@@ -207,7 +201,7 @@ function fieldProblem(row: SheetItemRow, error: FieldError, problem: (row: Sheet
     prefix = field === 'cooperating' ? `第${n}个配合部门${m[3] === 'duty' ? '的职责' : ''}：` : `第${n}项：`;
   }
   let message = error.message;
-  const labels = VALUE_LABELS[field];
-  if (labels && /无效$/.test(message)) message += `，应为：${labels.join('、')}`;
+  const labels = labelsOf(field);
+  if (labels.length && /无效$/.test(message)) message += `，应为：${labels.join('、')}`;
   return problem(row, field, prefix + message);
 }

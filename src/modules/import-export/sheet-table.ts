@@ -1,13 +1,5 @@
 import type { ListKind } from '../lists/duty-list.entity.js';
-import {
-  CATEGORY_BY_LABEL,
-  fieldOfHeader,
-  REQUIRED_FIELDS,
-  rowToItemInput,
-  SECTION_BY_LABEL,
-  standardHeader,
-  type SheetField,
-} from '../lists/list-sheet.js';
+import { fieldOfHeader, labelsOf, requiredColumns, rowToItemInput, standardHeader, type SheetField } from '../lists/list-sheet.js';
 import type { ListItemInput } from '../lists/list.model.js';
 import type { SheetGrid } from './sheet-readers.js';
 
@@ -108,7 +100,7 @@ export function locateHeader(grid: SheetGrid, kind: ListKind): SheetHeader | nul
         message: `有${cols.length}列都表示「${standardHeader(kind, field)}」（${cols.map((c) => `第${columnLetter(c.index)}列「${c.header}」`).join('、')}），请只保留一列`,
       });
   // The section (power category) column may be replaced by heading rows (一、基本履职事项): itemRows decides.
-  for (const field of REQUIRED_FIELDS[kind])
+  for (const field of requiredColumns(kind))
     if (!byField.has(field) && field !== groupFieldOf(kind))
       problems.push({ row: headerRow, column: standardHeader(kind, field), message: `缺少必填列「${standardHeader(kind, field)}」，请在表头中添加该列（列名见导入说明）` });
   const seenUnknown = new Set<string>();
@@ -145,7 +137,7 @@ export function itemRows(
   const warnings: SheetProblem[] = [];
   const groupField = groupFieldOf(kind);
   const hasGroupColumn = header.columns.some((c) => c.field === groupField);
-  const groupLabels = Object.keys(kind === 'RESPONSIBILITY' ? SECTION_BY_LABEL : CATEGORY_BY_LABEL).sort((a, b) => b.length - a.length);
+  const groupLabels = labelsOf(groupField).sort((a, b) => b.length - a.length);
   let group: string | null = null;
   let ungrouped: number | null = null;
   for (const gridRow of grid.rows.slice(header.dataStart)) {

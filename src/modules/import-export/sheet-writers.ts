@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { writeCsvRecords } from '../../common/csv.js';
 import type { ListKind } from '../lists/duty-list.entity.js';
-import { itemToSheetRow, STANDARD_COLUMNS, type SheetField, type SheetItem } from '../lists/list-sheet.js';
+import { itemToSheetRow, standardColumns, type SheetItem } from '../lists/list-sheet.js';
 
 /** What the title row of an exported list says. */
 export interface SheetTitle {
@@ -22,20 +22,13 @@ export const KIND_LABEL: Record<ListKind, string> = { POWER: '权力清单', RES
  * mark (so Excel on Chinese Windows opens it without garbling), RFC 4180 quoting, CRLF between rows.
  */
 export function writeCsv(kind: ListKind, items: SheetItem[]): Buffer {
-  const columns = STANDARD_COLUMNS[kind];
+  const columns = standardColumns(kind);
   const rows = items.map((item) => {
     const row = itemToSheetRow(item);
-    return columns.map(([field]) => row[field]);
+    return columns.map((c) => row[c.field]);
   });
-  return Buffer.from(writeCsvRecords([columns.map(([, header]) => header), ...rows]), 'utf8');
+  return Buffer.from(writeCsvRecords([columns.map((c) => c.header), ...rows]), 'utf8');
 }
-
-/** Column widths in characters (a CJK character counts about two). */
-const WIDTH: Record<SheetField, number> = {
-  itemCode: 20, name: 24, section: 12, category: 12, subItem: 18, source: 9, description: 46, legalBasis: 40,
-  accountableBodyName: 20, handlingUnit: 16, cooperating: 40, townshipDuty: 36, villageDuty: 28, stagedDuties: 48,
-  accountabilityCircumstances: 40, exemptions: 40, keywords: 22,
-};
 
 const THIN = { style: 'thin' as const, color: { argb: 'FF808080' } };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
@@ -48,7 +41,7 @@ const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
  * for reading: the importer ignores it, and reads the file back as the same list.
  */
 export async function writeXlsx(title: SheetTitle, items: SheetItem[]): Promise<Buffer> {
-  const columns = STANDARD_COLUMNS[title.kind];
+  const columns = standardColumns(title.kind);
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Quanze 权责';
   workbook.created = new Date();
@@ -66,7 +59,7 @@ export async function writeXlsx(title: SheetTitle, items: SheetItem[]): Promise<
     },
     headerFooter: { oddFooter: '&C第 &P 页，共 &N 页', evenFooter: '&C第 &P 页，共 &N 页' },
   });
-  sheet.columns = [{ key: 'seq', width: 6 }, ...columns.map(([field]) => ({ key: field, width: WIDTH[field] }))];
+  sheet.columns = [{ key: 'seq', width: 6 }, ...columns.map((c) => ({ key: c.field, width: c.width }))];
   const last = columns.length + 1;
 
   const effective = title.effectiveFrom ? `${title.effectiveFrom} 起${title.effectiveTo ? `，至 ${title.effectiveTo}（不含）` : ''}` : '未生效';
@@ -82,7 +75,7 @@ export async function writeXlsx(title: SheetTitle, items: SheetItem[]): Promise<
   titleRow.getCell(1).alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
 
   const headerRow = sheet.getRow(2);
-  headerRow.values = ['序号', ...columns.map(([, header]) => header)];
+  headerRow.values = ['序号', ...columns.map((c) => c.header)];
   headerRow.height = 30;
   headerRow.eachCell((cell) => {
     cell.font = { bold: true, size: 11, name: '宋体' };
@@ -94,7 +87,7 @@ export async function writeXlsx(title: SheetTitle, items: SheetItem[]): Promise<
   items.forEach((item, i) => {
     const values = itemToSheetRow(item);
     const row = sheet.getRow(3 + i);
-    row.values = [i + 1, ...columns.map(([field]) => values[field])];
+    row.values = [i + 1, ...columns.map((c) => values[c.field])];
     row.eachCell({ includeEmpty: true }, (cell, col) => {
       cell.font = { size: 10, name: '宋体' };
       cell.alignment = { vertical: 'top', wrapText: true, horizontal: col === 1 ? 'center' : 'left' };

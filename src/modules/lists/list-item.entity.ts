@@ -19,6 +19,7 @@ export interface StoredCooperation {
 /**
  * One state of an item (事项), valid in versions [fromVersion, toVersion) of its list.
  * `pending` rows belong to the list's unpublished version; `removed` marks a draft's removal.
+ * The content columns are described, with everything else about them, in item-fields.ts.
  */
 @Entity('list_item')
 @Unique('list_item_version_code_uq', ['listId', 'itemCode', 'fromVersion'])
@@ -123,11 +124,7 @@ export class ListItemEntity {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  /** Weighted segmented text for who-is-accountable search; derived, recomputable. */
+  /** Weighted segmented text for who-is-accountable search (accountability/item-search-document.ts); derived, recomputable. */
   @Column({ type: 'tsvector', nullable: true, select: false })
   searchVector: string | null;
-
-  /** Name and keywords as written: no query reads it yet (its trigram index went unused and was dropped). */
-  @Column({ type: 'text', nullable: true, select: false })
-  searchText: string | null;
 }

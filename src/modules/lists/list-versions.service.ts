@@ -10,9 +10,9 @@ import { AuditService } from '../audit/audit.service.js';
 import { countyOf } from '../regions/region-code.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
-import { memoizedSegmentation, searchDocument, SEARCH_VECTOR_SQL, type Segment } from '../accountability/item-search-document.js';
 import { ITEM_CODE_RE, ListItemPreparer, type PreparedItem } from './list-item.preparer.js';
-import { itemRowToModel, itemsOfVersionCondition, toVersionModel } from './list-read.service.js';
+import { ItemRepository, type DraftWrite } from './item.repository.js';
+import { toVersionModel } from './list-read.service.js';
 import { translateDatabaseError } from '../../database/database-errors.js';
 import { lockVersionForWrite, requireRevision, requireStatus } from './list-version.access.js';
 import { ListVersionEntity } from './list-version.entity.js';
@@ -34,6 +34,7 @@ export class ListVersionsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
     private readonly preparer: ListItemPreparer,
+    private readonly items: ItemRepository,
     private readonly audit: AuditService,
     private readonly readCache: ReadCache,
   ) {}
@@ -104,99 +105,15 @@ export class ListVersionsService {
         const [first] = result.errors;
         throw badInput(first.field, `「${first.field}」${first.message}`, { errors: result.errors });
       }
-      const row = await this.writeDraftItem(em, version, result.item);
+      const [{ item: row }] = await this.items.writeDraftItems(em, version, [result.item], true);
       await this.bumpRevision(em, version);
       const { citations, ...content } = result.item;
       await this.audit.record(em, actor, {
         action: 'saveItem', entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode,
         after: { ...content, citations: citations.map((c) => ({ label: c.label, resolved: c.resolved })), revision: version.revision },
       });
-      return row;
+      return row!;
     }, outer);
-  }
-
-  /**
-   * Writes one prepared item as the draft's pending row (replacing an earlier one) with its
-   * citations. An item identical to the one in force writes nothing: a version stores only what
-   * changed, and the draft shows the row in force.
-   */
-  async writeDraftItem(em: EntityManager, version: ListVersionEntity, item: PreparedItem): Promise<ListItemModel> {
-    const [written] = await this.writeDraftItems(em, version, [item], true);
-    return written.item!;
-  }
-
-  /**
-   * Writes prepared items (distinct item codes) as the draft's pending rows, as `writeDraftItem`
-   * does one, in a few statements whatever the count: pending rows replaced and rows in force read
-   * at once, then one statement per batch of changed items (rows and citations together). `echo`
-   * answers the written rows (saveItem shows it); an import needs only the counts.
-   */
-  async writeDraftItems(em: EntityManager, version: ListVersionEntity, items: PreparedItem[], echo = false): Promise<DraftWrite[]> {
-    const codes = items.map((i) => i.itemCode);
-    await em.query('DELETE FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending AND item_code = ANY($3::text[])', [version.listId, version.number, codes]);
-    const inForce = await this.rowsInForce(em, version, codes);
-    const changed = items.filter((item) => !sameContent(inForce.get(item.itemCode), item));
-    const inserted = new Map<string, ListItemModel | null>();
-    const segment = memoizedSegmentation();
-    // Node segments batch k+1 while the database writes batch k: the two costs of an import overlap.
-    let writing: Promise<void> = Promise.resolve();
-    for (let at = 0; at < changed.length; at += WRITE_BATCH) {
-      const batch = changed.slice(at, at + WRITE_BATCH);
-      const rows = draftRows(batch, segment);
-      await writing;
-      writing = this.insertDraftRows(em, version, rows, echo, inserted);
-      writing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-      await new Promise((sent) => setImmediate(sent)); // the statement leaves before the next batch's segmentation
-    }
-    await writing;
-    return items.map((item) => {
-      const current = inForce.get(item.itemCode);
-      if (!inserted.has(item.itemCode)) return { item: current!.model, change: 'UNCHANGED' };
-      return { item: inserted.get(item.itemCode) ?? undefined, change: current ? 'CHANGED' : 'ADDED' };
-    });
-  }
-
-  /** One batch of pending rows and their citations, in one statement. */
-  private async insertDraftRows(em: EntityManager, version: ListVersionEntity, rows: DraftRows, echo: boolean, inserted: Map<string, ListItemModel | null>) {
-    const returned: Record<string, any>[] = await em.query(
-      `WITH item AS (
-         INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, name, description, sub_item, handling_unit,
-           section, category, source, accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis,
-           staged_duties, accountability_circumstances, exemptions, keywords, has_unresolved_citations, search_vector, search_text)
-         SELECT $1, $2, $3, r.item_code, $4, r.name, r.description, r.sub_item, r.handling_unit, r.section, r.category, r.source,
-           r.accountable_body_id, r.township_role, r.township_duty, r.village_duty, r.cooperating, r.legal_basis, r.staged_duties,
-           r.accountability_circumstances, r.exemptions, r.keywords, r.has_unresolved_citations,
-           ${SEARCH_VECTOR_SQL('r.sa', 'r.sb', 'r.sc', 'r.sd')}, r.search_text
-         FROM jsonb_to_recordset($5::jsonb) AS r(item_code text, name text, description text, sub_item text, handling_unit text,
-           section text, category text, source text, accountable_body_id uuid, township_role text, township_duty text, village_duty text,
-           cooperating jsonb, legal_basis text, staged_duties text[], accountability_circumstances text[], exemptions text[], keywords text[],
-           has_unresolved_citations boolean, sa text, sb text, sc text, sd text, search_text text)
-         RETURNING ${echo ? WRITTEN_COLUMNS : 'id, item_code'}
-       ), citation AS (
-         -- The citations' guard trigger cannot see these rows yet (same statement): it lets them
-         -- through, as it would, since they are pending rows of a draft. The foreign key is
-         -- checked at the end of the statement, when it can.
-         INSERT INTO item_citation (item_id, ordinal, raw, instrument_title, article, paragraph, item, label, resolved, instrument_id, instrument_version_id, provision_id)
-         SELECT item.id, c.ordinal, c.raw, c.instrument_title, c.article, c.paragraph, c.item, c.label, c.resolved, c.instrument_id, c.instrument_version_id, c.provision_id
-         FROM jsonb_to_recordset($6::jsonb) AS c(item_code text, ordinal int, raw text, instrument_title text, article int, paragraph int,
-           item int, label text, resolved boolean, instrument_id uuid, instrument_version_id uuid, provision_id uuid)
-         JOIN item ON item.item_code = c.item_code
-       )
-       SELECT ${echo ? WRITTEN_COLUMNS : 'item_code'} FROM item`,
-      [version.listId, version.regionCode, version.kind, version.number, rows.items, rows.citations],
-    );
-    for (const r of returned) inserted.set(r.item_code, echo ? itemRowToModel(r) : null);
-  }
-
-  /** The rows in force for these item codes, with the keys their citations are compared by. */
-  private async rowsInForce(em: EntityManager, version: ListVersionEntity, codes: string[]): Promise<Map<string, RowInForce>> {
-    const rows: Record<string, any>[] = await em.query(
-      `SELECT ${WRITTEN_COLUMNS}, coalesce((SELECT json_agg(json_build_array(c.raw, c.label, c.provision_id, c.instrument_id) ORDER BY c.ordinal)
-                             FROM item_citation c WHERE c.item_id = i.id), '[]'::json) AS citation_keys
-       FROM list_item i WHERE i.list_id = $1 AND i.item_code = ANY($2::text[]) AND NOT i.pending AND i.to_version IS NULL`,
-      [version.listId, codes],
-    );
-    return new Map(rows.map((row) => [row.item_code, { model: itemRowToModel(row), citationKeys: row.citation_keys }]));
   }
 
   /**
@@ -205,31 +122,13 @@ export class ListVersionsService {
    */
   async replaceDraftItems(em: EntityManager, version: ListVersionEntity, items: PreparedItem[]): Promise<{ writes: DraftWrite[]; removed: string[] }> {
     requireStatus(version, 'DRAFT', '修改');
-    const writes = await this.writeDraftItems(em, version, items);
+    const writes = await this.items.writeDraftItems(em, version, items);
     const keep = items.map((i) => i.itemCode);
-    await em.query('DELETE FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending AND NOT (item_code = ANY($3::text[]))', [version.listId, version.number, keep]);
+    await this.items.dropPendingExcept(em, version, keep);
     const kept = new Set(keep);
-    const current: { item_code: string }[] = await em.query('SELECT item_code FROM list_item WHERE list_id = $1 AND NOT pending AND to_version IS NULL', [version.listId]);
-    const removed = await this.markRemoved(em, version, current.map((r) => r.item_code).filter((code) => !kept.has(code)));
+    const removed = await this.items.markRemoved(em, version, (await this.items.codesInForce(em, version.listId)).filter((code) => !kept.has(code)));
     await this.bumpRevision(em, version);
     return { writes, removed };
-  }
-
-  /** Removal markers for items in force (publishing turns each into its row's end); answers the codes marked. */
-  private async markRemoved(em: EntityManager, version: ListVersionEntity, codes: string[]): Promise<string[]> {
-    if (!codes.length) return [];
-    const marked: { item_code: string }[] = await em.query(
-      `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, removed, name, description, sub_item, handling_unit,
-         section, category, source, accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis,
-         staged_duties, accountability_circumstances, exemptions, keywords)
-       SELECT list_id, region_code, kind, item_code, $3, true, name, description, sub_item, handling_unit, section, category, source,
-         accountable_body_id, township_role, township_duty, village_duty, cooperating, legal_basis, staged_duties,
-         accountability_circumstances, exemptions, keywords
-       FROM list_item WHERE list_id = $1 AND item_code = ANY($2::text[]) AND NOT pending AND to_version IS NULL
-       RETURNING item_code`,
-      [version.listId, codes, version.number],
-    );
-    return marked.map((r) => r.item_code);
   }
 
   /** Removes an item from a draft: drops its pending row and, if the item is in force, marks its removal. */
@@ -241,14 +140,11 @@ export class ListVersionsService {
       const version = await lockVersionForWrite(em, actor, versionId);
       requireStatus(version, 'DRAFT', '修改');
       requireRevision(version, expectedRevision);
-      const [pendingRow] = await em.query(
-        'SELECT id, removed FROM list_item WHERE list_id = $1 AND item_code = $2 AND from_version = $3 AND pending',
-        [version.listId, itemCode, version.number],
-      );
+      const pendingRow = await this.items.pendingRow(em, version, itemCode);
       if (pendingRow?.removed) throw badInput('itemCode', `事项“${itemCode}”已在本草稿中删除`);
-      if (pendingRow) await em.query('DELETE FROM list_item WHERE id = $1', [pendingRow.id]);
+      if (pendingRow) await this.items.deleteRow(em, pendingRow.id);
       // The row in force, if any, gets a removal marker that publishing turns into its end.
-      const marked = await this.markRemoved(em, version, [itemCode]);
+      const marked = await this.items.markRemoved(em, version, [itemCode]);
       if (!pendingRow && marked.length === 0) throw badInput('itemCode', `本草稿中没有事项“${itemCode}”`);
       await this.bumpRevision(em, version);
       await this.audit.record(em, actor, {
@@ -264,9 +160,7 @@ export class ListVersionsService {
     return this.transaction(async (em) => {
       const version = await lockVersionForWrite(em, actor, versionId);
       requireStatus(version, 'DRAFT', '提交审核');
-      const items = itemsOfVersionCondition(version);
-      const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM list_item i WHERE ${items.sql}`, items.params);
-      if (n === 0) throw conflict('清单没有任何事项，不能提交审核');
+      if ((await this.items.countItems(version, {}, em)) === 0) throw conflict('清单没有任何事项，不能提交审核');
       return this.update(em, actor, 'submitForReview', version, { status: 'IN_REVIEW', submittedBy: actorName(actor), submittedAt: new Date(), revision: version.revision + 1 });
     }, outer);
   }
@@ -316,14 +210,7 @@ export class ListVersionsService {
           throw conflict(`生效日期须晚于现行版本 v${latest.number} 的生效日期 ${latest.effectiveFrom}：历史不可改写，更正请发布新版本`, { field: 'effectiveFrom' });
         await this.update(em, actor, 'supersedeVersion', latest, { status: 'SUPERSEDED', effectiveTo: effectiveFrom });
       }
-      const [list, num] = [version.listId, version.number];
-      await em.query(
-        `UPDATE list_item SET to_version = $2 WHERE list_id = $1 AND NOT pending AND to_version IS NULL
-           AND item_code IN (SELECT item_code FROM list_item WHERE list_id = $1 AND pending AND from_version = $2)`,
-        [list, num],
-      );
-      await em.query('DELETE FROM list_item WHERE list_id = $1 AND pending AND removed AND from_version = $2', [list, num]);
-      await em.query('UPDATE list_item SET pending = false WHERE list_id = $1 AND pending AND from_version = $2', [list, num]);
+      await this.items.publishRows(em, version.listId, version.number);
       return this.update(em, actor, 'publishVersion', version, {
         status: 'PUBLISHED',
         effectiveFrom,
@@ -353,66 +240,4 @@ function checkOpinion(opinion: string | null | undefined, required: boolean): st
   if (!checked.ok) throw badInput('opinion', `审核意见${checked.problem}（不超过5000个字符，且不能含控制字符）`);
   if (required && !checked.value) throw badInput('opinion', '退回时必须填写审核意见');
   return checked.value;
-}
-
-/** How a prepared item came out in a draft: a new pending row (ADDED, CHANGED) or the row in force kept. */
-export interface DraftWrite {
-  /** The row now in the draft (written or in force); with `echo` or when unchanged. */
-  item?: ListItemModel;
-  change: 'ADDED' | 'CHANGED' | 'UNCHANGED';
-}
-
-interface RowInForce {
-  model: ListItemModel;
-  citationKeys: unknown;
-}
-
-/** Items written per statement: large imports go in a few round trips of bounded size. */
-const WRITE_BATCH = 1000;
-
-const WRITTEN_COLUMNS = `id, item_code, name, description, sub_item, handling_unit, section, category, source, accountable_body_id,
-  township_role, township_duty, village_duty, cooperating, legal_basis, staged_duties, accountability_circumstances, exemptions, keywords`;
-
-/** A batch of changed items as the JSON parameters of the write: rows with their search documents, and citations. */
-interface DraftRows {
-  items: string;
-  citations: string;
-}
-
-function draftRows(items: PreparedItem[], segment: Segment): DraftRows {
-  const rows = items.map((item) => {
-    const doc = searchDocument({ ...item, cooperatingDuties: item.cooperating.map((c) => c.duty), citationLabels: item.citations.map((c) => c.label) }, segment);
-    return {
-      item_code: item.itemCode, name: item.name, description: item.description, sub_item: item.subItem, handling_unit: item.handlingUnit,
-      section: item.section, category: item.category, source: item.source, accountable_body_id: item.accountableBodyId,
-      township_role: item.townshipRole, township_duty: item.townshipDuty, village_duty: item.villageDuty, cooperating: item.cooperating,
-      legal_basis: item.legalBasis, staged_duties: item.stagedDuties, accountability_circumstances: item.accountabilityCircumstances,
-      exemptions: item.exemptions, keywords: item.keywords, has_unresolved_citations: item.citations.some((c) => !c.resolved),
-      sa: doc.a, sb: doc.b, sc: doc.c, sd: doc.d, search_text: doc.text,
-    };
-  });
-  const citations = items.flatMap((item) =>
-    item.citations.map((c, ordinal) => ({
-      item_code: item.itemCode, ordinal, raw: c.raw, instrument_title: c.instrumentTitle, article: c.article, paragraph: c.paragraph,
-      item: c.item, label: c.label, resolved: c.resolved, instrument_id: c.instrumentId, instrument_version_id: c.instrumentVersionId,
-      provision_id: c.provisionId,
-    })),
-  );
-  return { items: JSON.stringify(rows), citations: JSON.stringify(citations) };
-}
-
-/** Whether the row in force holds exactly the prepared content (then the draft writes nothing for it). */
-function sameContent(current: RowInForce | undefined, item: PreparedItem): boolean {
-  if (!current) return false;
-  const m = current.model;
-  return (
-    m.name === item.name && m.description === item.description && m.subItem === item.subItem &&
-    m.handlingUnit === item.handlingUnit && m.section === item.section && m.category === item.category &&
-    m.source === item.source && m.accountableBodyId === item.accountableBodyId && m.townshipRole === item.townshipRole &&
-    m.townshipDuty === item.townshipDuty && m.villageDuty === item.villageDuty && m.legalBasis === item.legalBasis &&
-    JSON.stringify(m.cooperating) === JSON.stringify(item.cooperating) &&
-    JSON.stringify([m.stagedDuties, m.accountabilityCircumstances, m.exemptions, m.keywords]) ===
-      JSON.stringify([item.stagedDuties, item.accountabilityCircumstances, item.exemptions, item.keywords]) &&
-    JSON.stringify(current.citationKeys) === JSON.stringify(item.citations.map((c) => [c.raw, c.label, c.provisionId, c.instrumentId]))
-  );
 }

@@ -15,6 +15,7 @@ import {
   type TownshipRole,
 } from './list-item.entity.js';
 import { VERSION_STATUSES, type VersionStatus } from './list-version.entity.js';
+import type { ItemContent, ItemInputValues } from './item-fields.js';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 export const ListKindEnum = enumOf(LIST_KINDS);
@@ -250,3 +251,14 @@ export class ListItemInput {
   @Field(() => [String], { nullable: true })
   keywords?: string[] | null;
 }
+
+// The classes above are checked against the item fields (item-fields.ts) by the compiler: the model
+// holds every field's stored value and the input every field's input property. Their GraphQL fields
+// are checked by test/e2e/schema.e2e.spec.ts.
+type Missing<Of, In> = Exclude<keyof Of, keyof In>;
+type ItemModelChecked = Missing<ItemContent, ListItemModel> extends never ? (ListItemModel extends ItemContent ? true : 'ListItemModel: a field has another type') : Missing<ItemContent, ListItemModel>;
+type ItemInputChecked = [Missing<ItemInputValues, ListItemInput>, Missing<ListItemInput, ItemInputValues>] extends [never, never]
+  ? ListItemInput extends ItemInputValues ? true : 'ListItemInput: a field has another type'
+  : Missing<ItemInputValues, ListItemInput> | Missing<ListItemInput, ItemInputValues>;
+type Holds<T extends true> = T;
+export type ItemClassesMatchFields = [Holds<ItemModelChecked>, Holds<ItemInputChecked>];
