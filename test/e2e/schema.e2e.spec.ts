@@ -3,6 +3,7 @@ import {
   getIntrospectionQuery,
   getNamedType,
   GraphQLObjectType,
+  type GraphQLInputObjectType,
   isInputObjectType,
   isInterfaceType,
   isObjectType,
@@ -12,6 +13,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
+import { ALL_FIELDS } from '../../src/modules/lists/item-fields.js';
 import { post, startTestApp, type TestApp } from '../setup/test-app.js';
 
 /**
@@ -93,6 +95,17 @@ describe('the two GraphQL schemas', () => {
     const mutationOnly = [...fromMutations].filter((n) => !fromQueries.has(n));
     expect(mutationOnly).toEqual(expect.arrayContaining(['AuthPayload', 'User', 'UserInput']));
     expect(mutationOnly.filter((n) => typeNames(publicSchema).includes(n))).toEqual([]);
+  });
+
+  it('ListItem and ListItemInput carry exactly the item fields described in item-fields.ts, with their types', () => {
+    for (const schema of [publicSchema, adminSchema]) {
+      const item = (schema.getType('ListItem') as GraphQLObjectType).getFields();
+      for (const f of ALL_FIELDS) expect([f.key, String(item[f.graphqlField]?.type)]).toEqual([f.key, f.codec.graphqlType]);
+      expect(Object.keys(item).filter((name) => !ALL_FIELDS.some((f) => f.graphqlField === name))).toEqual(['id']);
+    }
+    const input = (adminSchema.getType('ListItemInput') as GraphQLInputObjectType).getFields();
+    for (const f of ALL_FIELDS.filter((x) => x.inputKey)) expect([f.key, String(input[f.inputKey!]?.type)]).toEqual([f.key, f.codec.inputType]);
+    expect(Object.keys(input).filter((name) => !ALL_FIELDS.some((f) => f.inputKey === name))).toEqual([]);
   });
 
   it('public endpoint refuses mutation operations with HTTP 400, whatever they name', async () => {

@@ -32,7 +32,7 @@ const BATCH = 500;
 @Injectable()
 export class SearchIndexService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('SearchIndex');
-  private running: { abort: AbortController; done: Promise<unknown> } | null = null;
+  private running: { abort: AbortController; done: Promise<void> } | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -93,22 +93,26 @@ export class SearchIndexService implements BeforeApplicationShutdown {
 
   /**
    * At start-up: a stale index is recomputed in the background while the server answers (from
-   * the old vectors meanwhile); a new database's version is recorded before anything is written.
+   * the old vectors meanwhile); an empty registry's version is recorded at once. Answers the
+   * background run, if one started (start-up does not wait for it).
    */
-  async startUp(): Promise<void> {
-    if ((await this.storedVersion()) === SEARCH_DOCUMENT_VERSION) return;
+  async startUp(): Promise<Promise<void> | null> {
+    if ((await this.storedVersion()) === SEARCH_DOCUMENT_VERSION) return null;
     if ((await this.items.countIndexed(null)) === 0) {
-      await this.reindexIfStale();
-      return;
+      await this.reindex();
+      return null;
     }
     this.logger.warn('The search index was computed with another search document: recomputing it in the background (npm run cli -- search:reindex does it in the foreground).');
     const abort = new AbortController();
     const started = Date.now();
-    const done = this.reindexIfStale({ signal: abort.signal }).then(
-      (rows) => !abort.signal.aborted && this.logger.log(`Search index recomputed: ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`),
+    const done = this.reindex({ signal: abort.signal }).then(
+      (rows) => {
+        if (!abort.signal.aborted) this.logger.log(`Search index recomputed: ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      },
       (e) => this.logger.error(`Recomputing the search index failed (run npm run cli -- search:reindex): ${(e as Error).message}`),
     );
     this.running = { abort, done };
+    return done;
   }
 
   /** Before the database closes: a background run stops after its current batch (the next start goes on). */

@@ -1,0 +1,102 @@
+// The search index is derived data: `search:reindex` recomputes the vectors of every row (published
+// ones included, which the immutability trigger allows for that column only), in short batches;
+// `migration:run` and start-up recompute them when the stored search document's version is not
+// the code's.
+import { migrationRun, searchReindex } from '../../src/cli/commands.js';
+import { SEARCH_DOCUMENT_VERSION } from '../../src/modules/accountability/item-search-document.js';
+import { SearchIndexService } from '../../src/modules/accountability/search-index.service.js';
+import { ok, sqlRefusal, TOWN_A, TOWN_B } from '../setup/lists-api.js';
+import { startTestApp, type TestApp } from '../setup/test-app.js';
+
+const ASK = 'query($q:String!,$r:String!){ whoIsAccountable(question:$q, regionCode:$r){ answers { item { itemCode } } } }';
+
+describe('search index', () => {
+  let app: TestApp;
+  let search: SearchIndexService;
+  const say: string[] = [];
+  const ctx = () => ({ app: app.registry.app, dataSource: app.dataSource, config: {} as never, engine: app.engine, say: (l: string) => say.push(l) });
+  // The admin endpoint: answers never come from the public cache.
+  const codesFor = async (question: string, region: string) =>
+    ok(await app.adminGql(ASK, { q: question, r: region }), 'whoIsAccountable').answers.map((a: { item: { itemCode: string } }) => a.item.itemCode);
+  const vectors = (region: string) =>
+    app.dataSource.query(`SELECT id, search_vector::text AS v FROM list_item WHERE region_code = $1 AND NOT removed ORDER BY id`, [region]) as Promise<{ id: string; v: string }[]>;
+  const blank = (where: string, params: unknown[] = []) => app.dataSource.query(`UPDATE list_item SET search_vector = to_tsvector('simple', '') WHERE ${where}`, params);
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    search = app.registry.app.get(SearchIndexService);
+  });
+  afterAll(() => app?.close());
+
+  it('the item guard lets the derived vector change on published rows, and nothing else', async () => {
+    const [row] = await app.dataSource.query(`SELECT id, search_vector::text AS v FROM list_item WHERE region_code = $1 AND NOT pending LIMIT 1`, [TOWN_A]);
+    await blank('id = $1', [row.id]);
+    expect(await sqlRefusal(app, `UPDATE list_item SET name = name || '改' WHERE id = $1`, [row.id])).toMatchObject({ code: 'P0001' });
+    expect(await sqlRefusal(app, `UPDATE list_item SET name = name || '改', search_vector = NULL WHERE id = $1`, [row.id])).toMatchObject({ code: 'P0001' });
+    await app.dataSource.query('UPDATE list_item SET search_vector = $2::tsvector WHERE id = $1', [row.id, row.v]);
+  });
+
+  it('search:reindex --region recomputes that region\'s rows in batches of short statements, and no other', async () => {
+    const before = await vectors(TOWN_A);
+    const otherBefore = await vectors(TOWN_B);
+    expect(await codesFor('违建', TOWN_A)).toContain('320282-100-JB-002');
+    await blank('region_code = $1', [TOWN_A]);
+    await blank('region_code = $1', [TOWN_B]);
+    expect(await codesFor('违建', TOWN_A)).toEqual([]);
+
+    const updates: string[] = [];
+    const logger = app.dataSource.logger;
+    const original = logger.logQuery;
+    logger.logQuery = (query: string, ...rest: unknown[]) => {
+      if (/^\s*UPDATE list_item/.test(query)) updates.push(query);
+      return original.call(logger, query, ...(rest as []));
+    };
+    const progress: [number, number][] = [];
+    let done: number;
+    try {
+      done = await search.reindex({ regionCode: '320282100', batchSize: 20, onProgress: (d, t) => progress.push([d, t]) });
+    } finally {
+      logger.logQuery = original;
+    }
+    expect(done).toBe(before.length);
+    expect(updates).toHaveLength(Math.ceil(before.length / 20));
+    expect(progress[0]).toEqual([0, before.length]);
+    expect(progress.at(-1)).toEqual([before.length, before.length]);
+    expect(progress.map(([d]) => d)).toEqual([...progress.map(([d]) => d)].sort((a, b) => a - b));
+    expect(await vectors(TOWN_A)).toEqual(before); // the vectors the write path computed, exactly
+    expect(await codesFor('违建', TOWN_A)).toContain('320282-100-JB-002');
+    expect((await vectors(TOWN_B)).every((r) => r.v === '')).toBe(true); // another township: untouched
+
+    // The command, on the other township.
+    await searchReindex(ctx(), { region: '320282103' });
+    expect(say.at(-1)).toMatch(/^Search index recomputed for 徐舍镇 \(320282103000\): \d+ rows/);
+    expect(await vectors(TOWN_B)).toEqual(otherBefore);
+  });
+
+  it('migration:run recomputes every row when the stored search document is not the code\'s, and records it', async () => {
+    expect(await search.storedVersion()).toBe(SEARCH_DOCUMENT_VERSION);
+    const before = await vectors(TOWN_A);
+    await blank('true');
+    await migrationRun(ctx());
+    expect(say.at(-1)).toBe('No pending migrations.'); // current: nothing recomputed
+    expect((await vectors(TOWN_A)).every((r) => r.v === '')).toBe(true);
+
+    await app.dataSource.query(`UPDATE search_index_state SET document_version = 'an older document'`);
+    await migrationRun(ctx());
+    expect(say.at(-1)).toMatch(/^Search index recomputed with the current search document: \d+ rows\.$/);
+    expect(await search.storedVersion()).toBe(SEARCH_DOCUMENT_VERSION);
+    expect(await vectors(TOWN_A)).toEqual(before);
+  });
+
+  it('start-up recomputes a stale index in the background and records it', async () => {
+    const before = await vectors(TOWN_A);
+    await blank('true');
+    await app.dataSource.query(`UPDATE search_index_state SET document_version = 'an older document'`);
+    const background = await search.startUp();
+    expect(background).not.toBeNull();
+    await background;
+    expect(await search.storedVersion()).toBe(SEARCH_DOCUMENT_VERSION);
+    expect(await vectors(TOWN_A)).toEqual(before);
+    expect(await search.startUp()).toBeNull(); // current now
+  });
+});
