@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Cheaper item writes, measured in docs/performance.md (issue 7):
+ * Cheaper item writes, measured in docs/performance.md:
  *
  * - The two GIN indexes of the search go. The search reads a township's (or county's) rows first
  *   through the btree on (list_id, from_version, to_version) and tests their vectors; no query

@@ -10,12 +10,6 @@ export function copyText(value: string | null | undefined): string {
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-/** A text[] value as an array literal ({"a","b"}), then escaped for COPY. */
-export function copyTextArray(values: readonly string[]): string {
-  const literal = `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-  return copyText(literal);
-}
-
 export const copyBool = (value: boolean) => (value ? 't' : 'f');
 export const copyInt = (value: number | null | undefined) => (value === null || value === undefined ? COPY_NULL : String(value));
 

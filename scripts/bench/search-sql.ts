@@ -1,5 +1,5 @@
 /**
- * The ranked search's SQL alone, before and after issue 7's rewrite, on a generated database:
+ * The ranked search's SQL alone, before and after its township-first rewrite, on a generated database:
  *   node dist/scripts/bench/search-sql.js postgres://…/quanze_bench_1m [--count 200] [--county]
  * Runs the same (question, township) pairs through both statements, alternating, one at a time,
  * and prints p50/p99 of each (ms, client-side, including the round trip) and whether they agree.

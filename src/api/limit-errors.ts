@@ -1,21 +1,10 @@
 import { GraphQLError, type ASTNode } from 'graphql';
 
 /**
- * Codes of the API's limits (extensions.code), each naming the limit that refused the request;
- * `extensions.setting` names the environment variable that sets it and `extensions.max` its value.
+ * Errors of the API's limits (QUERY_TOO_LARGE, QUERY_TOO_DEEP, QUERY_TOO_COMPLEX, RATE_LIMITED…), each
+ * naming the limit that refused the request: `extensions.setting` names the environment variable
+ * that sets it and `extensions.max` its value.
  */
-export const LIMIT_CODES = new Set([
-  'QUERY_TOO_LARGE',
-  'QUERY_TOO_MANY_TOKENS',
-  'QUERY_TOO_DEEP',
-  'QUERY_TOO_MANY_ALIASES',
-  'QUERY_TOO_COMPLEX',
-  'PAYLOAD_TOO_LARGE',
-  'RATE_LIMITED',
-  'SERVICE_UNAVAILABLE',
-  'INTROSPECTION_DISABLED',
-]);
-
 export interface LimitDetails {
   /** the environment variable that sets this limit */
   setting?: string;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { entities } from './entities.js';
 import { migrations } from '../../migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
@@ -31,8 +31,4 @@ export function dataSourceOptions(url: string, poolSize = 10, replicaUrls: strin
     extra: { max: poolSize, connectionTimeoutMillis: 5000 },
     logging: process.env.QUANZE_SQL_LOG === 'true' ? ['query', 'error'] : ['error'],
   };
-}
-
-export function createDataSource(url: string, poolSize = 10): DataSource {
-  return new DataSource(dataSourceOptions(url, poolSize));
 }

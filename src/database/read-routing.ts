@@ -25,20 +25,12 @@ interface RoutingState {
 
 const routing = new AsyncLocalStorage<RoutingState>();
 
-export const currentReadTarget = (): ReadTarget => routing.getStore()?.target ?? 'primary';
-
-/** Runs `work` (and everything it starts) with its reads routed to `target`. */
-export function withReadTarget<T>(target: ReadTarget, work: () => T): T {
-  return routing.run({ target }, work);
-}
+const currentReadTarget = (): ReadTarget => routing.getStore()?.target ?? 'primary';
 
 /** Express middleware for the public endpoint: its reads go to the replicas. */
 export function publicReadsToReplicas(_req: Request, _res: Response, next: NextFunction): void {
   routing.run({ target: 'replica' }, next);
 }
-
-/** Counts of query runners by mode, for tests and the benchmark. */
-export const routingStats = { replica: 0, primary: 0 };
 
 /** Installs the routing on a data source configured with `replication`; a no-op without it. */
 export function installReadRouting(dataSource: DataSource): void {
@@ -51,7 +43,6 @@ export function installReadRouting(dataSource: DataSource): void {
     let chosen = mode;
     if (mode === 'slave' && state?.target !== 'replica') chosen = 'master';
     const runner = createQueryRunner(chosen);
-    routingStats[chosen === 'slave' ? 'replica' : 'primary']++;
     if (chosen === 'master' && state?.target === 'replica') {
       // A runner on the primary inside a replica-routed request is a transaction (a write) or an
       // explicit primary read: from the moment a transaction starts, the request sticks to the primary.

@@ -1,4 +1,4 @@
-// Issue 8, faults: the database going away under a running app and coming back; SIGTERM while
+// Faults: the database going away under a running app and coming back; SIGTERM while
 // requests are in flight; kill -9 during writes, then a restart on the same data. The last two run
 // the real entry point (dist/src/main.js, built by the global setup) as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';

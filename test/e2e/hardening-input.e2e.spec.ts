@@ -1,4 +1,4 @@
-// Issue 8: bad input to every input field of every mutation is refused cleanly and changes no row;
+// Bad input to every input field of every mutation is refused cleanly and changes no row;
 // a mutation that fails halfway leaves nothing; an unexpected failure says INTERNAL_SERVER_ERROR with
 // a correlation id that is also in the log line; and, in development, introspection and suggestions.
 import { Logger } from '@nestjs/common';

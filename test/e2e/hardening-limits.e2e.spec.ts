@@ -1,4 +1,4 @@
-// Issue 8: what a query may cost, requests from outside (CSRF, rate limits, caching), on an app
+// What a query may cost, requests from outside (CSRF, rate limits, caching), on an app
 // started as in production (NODE_ENV=production) behind a trusted proxy, so that tests can speak
 // from distinct client addresses through X-Forwarded-For.
 import { codeOfRaw, extensionsOf, gqlGet, gqlPost, nextIp, rawGet, send, type RawResponse } from '../setup/http.js';

@@ -1,4 +1,4 @@
-// Issue 6: spreadsheets in and out, over HTTP as a client would — the three import doors
+// Spreadsheets in and out, over HTTP as a client would — the three import doors
 // (GraphQL importList, multipart POST /admin/imports, the import:folder command), every bad row
 // reported and nothing written, failures mid-import leave nothing, permissions, limits, exports
 // (CSV and printable xlsx, visibility), and the round trip export → import as a property.

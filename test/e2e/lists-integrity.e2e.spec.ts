@@ -1,4 +1,4 @@
-// Issue 3, integrity: every bad input of saveItem names its field; unresolvable citations are kept and
+// Integrity: every bad input of saveItem names its field; unresolvable citations are kept and
 // flagged; concurrent publishes; and what the database itself refuses (exclusion constraint, immutability).
 import { COUNTY, errorOf, listApi, ok, sqlRefusal, TOWN_A, TOWN_B, townshipItems } from '../setup/lists-api.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../setup/test-app.js';

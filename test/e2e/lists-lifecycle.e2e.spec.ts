@@ -1,4 +1,4 @@
-// Issue 3, lifecycle of a list version over GraphQL/HTTP: DRAFT → IN_REVIEW → APPROVED → PUBLISHED,
+// Lifecycle of a list version over GraphQL/HTTP: DRAFT → IN_REVIEW → APPROVED → PUBLISHED,
 // rejection, four eyes, removal of items in force, scheduled versions and history that is never rewritten.
 import { addDays, COUNTY, errorOf, listApi, ok, todayInChina, townshipItems } from '../setup/lists-api.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';

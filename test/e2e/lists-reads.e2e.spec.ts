@@ -1,4 +1,4 @@
-// Issue 3, reads: the list in force on any date, the diff of demo town A's v1 → v2, what the public and
+// Reads: the list in force on any date, the diff of demo town A's v1 → v2, what the public and
 // each role sees, the items connection, and the number of SQL statements of a whole-list query.
 import { COUNTY, errorOf, listApi, ok, TOWN_A, TOWN_B, todayInChina } from '../setup/lists-api.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';

@@ -2,7 +2,7 @@ import { listApi, ok, todayInChina, TOWN_A } from '../setup/lists-api.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
 /**
- * SQL statements per request on the hot public reads (issue 7): counts are exact where times are
+ * SQL statements per request on the hot public reads: counts are exact where times are
  * not. Counted on the data source's query logger, which every statement passes through.
  * Also: the in-process cache of public answers and whole public responses, and that a
  * publication or any admin mutation drops it at once.

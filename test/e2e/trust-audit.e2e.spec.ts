@@ -1,4 +1,4 @@
-// Issue 5, the audit trail: every data-changing mutation writes its events in its own transaction
+// The audit trail: every data-changing mutation writes its events in its own transaction
 // (naming actor, role, region, action and entity), a failed one writes none, the database refuses
 // to change the trail, and the hash chain names the first event that was edited, deleted or
 // reordered behind the database's back (AuditService.verify, and `audit:verify` on the server).
@@ -21,7 +21,6 @@ import {
   lastSeq,
   ok,
   outcome,
-  revisionOf,
   trustApi,
   XIZHU,
   YIXING,
@@ -72,7 +71,7 @@ async function quietly<T>(app: TestApp, work: () => Promise<T>): Promise<T> {
   }
 }
 
-describe('audit trail (issue 5)', () => {
+describe('audit trail', () => {
   let app: TestApp;
   let api: ReturnType<typeof trustApi>;
   let audit: AuditService;

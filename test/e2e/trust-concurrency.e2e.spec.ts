@@ -1,4 +1,4 @@
-// Issue 5, no lost updates: two editors writing the same draft at once with the same
+// No lost updates: two editors writing the same draft at once with the same
 // expectedRevision, two reviewers deciding on the same version at once. Exactly one wins, the
 // other gets VERSION_CONFLICT (drafting) or CONFLICT (review), and nothing of the loser's call is
 // left behind: not its item, not its citations, not its audit event. On the PostgreSQL server the
@@ -22,7 +22,7 @@ function split(results: GraphQLResponse[], expectedFailure: string) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('concurrent writers (issue 5)', () => {
+describe('concurrent writers', () => {
   let app: TestApp;
   let api: ReturnType<typeof trustApi>;
   let tokens: Record<'editor1' | 'editor2' | 'reviewer1' | 'reviewer2', string>;

@@ -1,4 +1,4 @@
-// Issue 5, region-scoped roles: the permission matrix of docs/permissions.md, cell by cell. Every
+// Region-scoped roles: the permission matrix of docs/permissions.md, cell by cell. Every
 // admin operation called by every role, inside and outside its region, expecting success or the
 // exact code, and every refused call shown to change nothing (a fingerprint of every table a
 // mutation may touch, audit trail included). Then who reads what: drafts per role and region,
@@ -107,7 +107,7 @@ const FRESH_TOWNS: Record<Where, string[]> = {
   jy: ['107', '108', '109', '110', '111', '112'].map((t) => `${JIANGYIN}${t}`),
 };
 
-describe('permission matrix (issue 5)', () => {
+describe('permission matrix', () => {
   let app: TestApp;
   let api: ReturnType<typeof trustApi>;
   const token = {} as Record<UserKey, string | null>;

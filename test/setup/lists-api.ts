@@ -1,7 +1,7 @@
 import { codeOf, type GraphQLResponse, type TestApp } from './test-app.js';
 
 /**
- * GraphQL helpers for the list e2e suites (issue 3): the operations of the API contract spoken
+ * GraphQL helpers for the list e2e suites: the operations of the API contract spoken
  * over HTTP like any client, and small assertions on answers and on SQL refusals.
  */
 export const VERSION_FIELDS = `id number status kind effectiveFrom effectiveTo approvalDocNumber reviewOpinion changeReason

@@ -2,7 +2,7 @@ import { VERSION_FIELDS } from './lists-api.js';
 import type { GraphQLResponse, TestApp } from './test-app.js';
 
 /**
- * Helpers for the trust suites (issue 5): the admin operations spoken with any token (or none),
+ * Helpers for the trust suites: the admin operations spoken with any token (or none),
  * the users of the permission matrix, and a fingerprint of every table a mutation may change,
  * to show that a refused call changed nothing.
  */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCsvRecords } from '../../src/common/csv.js';
 import { citationKey, parseLegalBasis, type ParsedCitation } from '../../src/modules/legal/citation-parser.js';
 
 const CX = '中华人民共和国城乡规划法';
@@ -244,30 +245,9 @@ describe('parseLegalBasis: failures are kept as written', () => {
 
 // ---------------------------------------------------------------- fixtures
 
-const FIXTURES = process.env.QUANZE_FIXTURES_DIR ?? '/work/shared/fixtures/demo';
-
-/** Minimal RFC 4180 reader: quoted fields may hold commas, "" and line breaks. */
-function readCsv(path: string): Array<Record<string, string>> {
-  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') field += text[++i];
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') (row.push(field), (field = ''));
-    else if (ch === '\n') (row.push(field), rows.push(row), (row = []), (field = ''));
-    else if (ch !== '\r') field += ch;
-  }
-  if (field !== '' || row.length) (row.push(field), rows.push(row));
-  const [header, ...body] = rows.filter((r) => r.some((f) => f !== ''));
-  return body.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k] ?? ''])));
-}
+/** The demo county's lists, as shipped with the registry (src/seed/demo). */
+const FIXTURES = 'src/seed/demo';
+const readCsv = (path: string) => readCsvRecords(readFileSync(path, 'utf8'));
 
 describe('parseLegalBasis: demo fixtures', () => {
   const files = ['town-A-responsibility.csv', 'town-A-power.csv', 'town-B-responsibility.csv'];

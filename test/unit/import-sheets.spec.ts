@@ -1,4 +1,4 @@
-// Issue 6, the pure parts of spreadsheet import/export: encodings, CSV and xlsx grids, header
+// The pure parts of spreadsheet import/export: encodings, CSV and xlsx grids, header
 // matching by name and alias, heading rows, the size/row limits, and writer → reader as an inverse.
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';

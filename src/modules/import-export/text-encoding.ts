@@ -31,6 +31,3 @@ function utf8(bytes: Uint8Array): string | null {
 
 /** A file whose bytes are no text in any encoding we read. */
 export class EncodingError extends Error {}
-
-/** Text as GB18030 bytes (tests and the benchmark write what Excel on Chinese Windows writes). */
-export const encodeGb18030 = (text: string): Buffer => iconv.encode(text, 'gb18030');

@@ -146,7 +146,7 @@ function field<K extends string, S, I, IK extends string = K>(key: K, codec: Fie
 // ---------------------------------------------------------------- validation of texts
 
 /** Lengths, invisible or invalid characters, markup and SQL fragments (common/text-input.ts); null when empty. */
-export function checkedText(name: string, value: unknown, rules: { max: number; kind: TextKind; required?: boolean }, fail: PrepareContext['fail']): string | null | undefined {
+function checkedText(name: string, value: unknown, rules: { max: number; kind: TextKind; required?: boolean }, fail: PrepareContext['fail']): string | null | undefined {
   if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) {
     if (rules.required) fail(name, '不能为空');
     return rules.required ? undefined : null;
@@ -242,7 +242,7 @@ function choice<T extends string>(values: readonly T[], labels: Record<T, string
  * A label as lists write it: exact, or with spaces, a trailing 事项/类/权力, or without the 行政 prefix
  * (基本履职事项, 行政 许可, 许可 → the same value). Unknown labels answer undefined.
  */
-export function lookupLabel<T extends string>(byLabel: Record<string, T>, label: string): T | undefined {
+function lookupLabel<T extends string>(byLabel: Record<string, T>, label: string): T | undefined {
   const plain = label.replace(/\s+/g, '');
   if (byLabel[plain]) return byLabel[plain];
   const stripped = plain.replace(/(事项|类|权力)$/, '');
@@ -365,11 +365,11 @@ function derivedRole(): FieldCodec<TownshipRole, never> {
 // ---------------------------------------------------------------- the fields
 
 export const SECTION_LABEL: Record<ListSection, string> = { BASIC: '基本履职', COOPERATIVE: '配合履职', RECLAIMED: '上级部门收回' };
-export const CATEGORY_LABEL = {
+const CATEGORY_LABEL = {
   LICENSING: '行政许可', PENALTY: '行政处罚', COERCION: '行政强制', LEVY: '行政征收', PAYMENT: '行政给付', INSPECTION: '行政检查',
   CONFIRMATION: '行政确认', REWARD: '行政奖励', ADJUDICATION: '行政裁决', OTHER: '其他行政权力', PUBLIC_SERVICE: '公共服务',
 } as const;
-export const SOURCE_LABEL = { STATUTORY: '法定', DELEGATED: '赋权', ENTRUSTED: '委托' } as const;
+const SOURCE_LABEL = { STATUTORY: '法定', DELEGATED: '赋权', ENTRUSTED: '委托' } as const;
 
 const R: readonly ListKind[] = ['RESPONSIBILITY'];
 const P: readonly ListKind[] = ['POWER'];

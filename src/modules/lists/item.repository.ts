@@ -33,7 +33,7 @@ export function itemRowToModel(r: Record<string, unknown>): ListItemModel {
  * The SQL condition for "the items of version v" over the temporal rows: for a published
  * version one range condition; for an open version, the rows in force overlaid by its pending rows.
  */
-export function itemsOfVersionCondition(v: Version): { sql: string; params: unknown[] } {
+function itemsOfVersionCondition(v: Version): { sql: string; params: unknown[] } {
   const [list, num] = ['$1', '$2'];
   if (PUBLISHED_STATUSES.includes(v.status)) {
     return {

@@ -21,8 +21,7 @@ export function standardColumns(kind: ListKind): { field: SheetField; header: st
   return sheetFields(kind).map((f) => ({ field: f.inputKey!, header: headersOf(f, kind)!.header, width: f.sheet!.width }));
 }
 
-const BY_INPUT = new Map(ALL_FIELDS.filter((f) => f.inputKey && f.sheet).map((f) => [f.inputKey!, f]));
-export const fieldOfSheetColumn = (field: SheetField): ItemField | undefined => BY_INPUT.get(field);
+const BY_INPUT = new Map<SheetField, ItemField>(ALL_FIELDS.filter((f) => f.inputKey && f.sheet).map((f) => [f.inputKey!, f]));
 
 /** A row keyed by column (cells as read) as an item input; unknown labels are passed through for validation to name. */
 export function rowToItemInput(row: Partial<Record<SheetField, string>>): ListItemInput {
@@ -46,7 +45,7 @@ export function recordToItemInput(kind: ListKind, record: Record<string, string>
 }
 
 /** Columns a sheet may carry that are not item data (numbering): read, never warned about. */
-export const IGNORED_HEADERS = ['序号', '排序', '行号'];
+const IGNORED_HEADERS = ['序号', '排序', '行号'];
 
 /** Columns without which a row of this kind cannot be an item. */
 export const requiredColumns = (kind: ListKind): SheetField[] =>

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { can, coversRegion, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
-import { badInput, conflict, forbidden, notFound } from '../../common/domain-error.js';
+import { badInput, conflict, forbidden } from '../../common/domain-error.js';
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
 import { checkText } from '../../common/text-input.js';
 import { AuditService } from '../audit/audit.service.js';
