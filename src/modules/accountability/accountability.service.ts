@@ -74,12 +74,10 @@ export class AccountabilityService {
         const item = itemRowToModel(r);
         const version = byList.get(r.list_id)!;
         return {
+          // The answer repeats what of the item it shows beside it: role, bodies, village duty.
+          ...item,
           item,
           version,
-          townshipRole: item.townshipRole,
-          cooperating: item.cooperating,
-          villageDuty: item.villageDuty,
-          accountableBodyId: item.accountableBodyId,
           itemId: item.id,
           townshipCode: version.regionCode,
           score: Math.round(Number(r.score) * 1000) / 1000,
