@@ -41,12 +41,11 @@ describe('item fields', () => {
     expect(fieldOfHeader('RESPONSIBILITY', '收回部门')).toBeNull(); // not a column of the whole list
   });
 
-  it('exports write the standard columns counties publish, in their order', () => {
-    expect(standardColumns('RESPONSIBILITY').map((c) => c.header)).toEqual([
-      '事项编码', '事项名称', '清单部分', '事项描述', '实施依据', '责任主体', '配合部门及职责', '乡镇职责', '村级职责', '责任事项', '追责情形', '免责情形', '关键词',
-    ]);
-    expect(standardColumns('POWER').map((c) => c.header)).toEqual([
-      '事项编码', '事项名称', '权力类别', '子项', '权力来源', '事项描述', '实施依据', '实施主体', '承办机构', '责任事项', '追责情形', '免责情形', '关键词',
-    ]);
+  it('exports write the standard columns counties publish, in their order (other fields may come between)', () => {
+    const published = {
+      RESPONSIBILITY: ['事项编码', '事项名称', '清单部分', '事项描述', '实施依据', '责任主体', '配合部门及职责', '乡镇职责', '村级职责', '责任事项', '追责情形', '免责情形', '关键词'],
+      POWER: ['事项编码', '事项名称', '权力类别', '子项', '权力来源', '事项描述', '实施依据', '实施主体', '承办机构', '责任事项', '追责情形', '免责情形', '关键词'],
+    };
+    for (const kind of LIST_KINDS) expect(standardColumns(kind).map((c) => c.header).filter((h) => published[kind].includes(h))).toEqual(published[kind]);
   });
 });
