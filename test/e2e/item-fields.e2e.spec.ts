@@ -66,7 +66,8 @@ function changed(f: ItemField, item: Record<string, unknown>, words: string[]): 
     case '[CooperatingDuty!]!':
       return (value as { bodyName: string; duty: string }[]).map((c) => ({ ...c, duty: `${c.duty}，${text}` }));
     case '[Citation!]!':
-      return `${value ?? ''}；《${words.join('') || '另行'}条例》第三条`;
+      // The words apart (·), so that the segmenter cuts each of them out of the title.
+      return `${value ?? ''}；《${words.join('·') || '另行'}条例》第三条`;
     case 'Body!':
       return value === GOV ? TEAM : value === LEAD ? '宜兴市民政局' : LEAD;
     default: {

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { fieldOfHeader, normalizeHeader, rowToItemInput, itemToSheetRow, standardColumns, type SheetItem } from '../../src/modules/lists/list-sheet.js';
+import { ALL_FIELDS, belongsTo } from '../../src/modules/lists/item-fields.js';
 import { readSheetFile } from '../../src/modules/import-export/sheet-file.js';
 import { countCsvRecords, readCsvGrid, readXlsxGrids, type SheetGrid } from '../../src/modules/import-export/sheet-readers.js';
 import { columnLetter, itemRows, locateHeader } from '../../src/modules/import-export/sheet-table.js';
@@ -197,7 +198,7 @@ const chars = fc.constantFrom(...'乡镇村民违法建设查处责任主体配�
 const text = (max: number) => fc.array(chars, { minLength: 1, maxLength: max }).map((a) => a.join('').trim()).filter((s) => s.length > 0);
 const multiline = fc.array(text(30), { minLength: 1, maxLength: 3 }).map((lines) => lines.join('\n'));
 const element = text(25).filter((s) => !/[；;]/.test(s));
-const sheetItem: fc.Arbitrary<SheetItem> = fc.record({
+const explicit = {
   itemCode: fc.stringMatching(/^[0-9A-Za-z][0-9A-Za-z_.-]{0,15}$/),
   name: text(30),
   description: fc.option(multiline, { nil: null }),
@@ -215,7 +216,15 @@ const sheetItem: fc.Arbitrary<SheetItem> = fc.record({
   accountabilityCircumstances: fc.array(element, { maxLength: 3 }),
   exemptions: fc.array(element, { maxLength: 3 }),
   keywords: fc.array(element.filter((s) => !/[、,，]/.test(s)), { maxLength: 4 }),
-});
+};
+// Every other column of the description: free text of a responsibility list generated, the rest empty.
+const others = Object.fromEntries(
+  ALL_FIELDS.filter((f) => f.sheet && f.inputKey && !(f.inputKey in explicit)).map((f) => [
+    f.inputKey!,
+    belongsTo(f, 'RESPONSIBILITY') && f.codec.graphqlType === 'String' ? fc.option(multiline, { nil: null }) : fc.constant(f.codec.fromCell('')),
+  ]),
+);
+const sheetItem = fc.record({ ...explicit, ...others }) as unknown as fc.Arbitrary<SheetItem>;
 
 describe('writer → reader is the identity on representable lists', () => {
   const asInput = (i: SheetItem) => ({ ...i, cooperating: (i.cooperating ?? []).map((c) => ({ bodyName: c.bodyName, duty: c.duty.trim() })) });
