@@ -1,6 +1,5 @@
-import { hasInvalidCharacters, textProblem, type TextKind } from '../../common/text-input.js';
+import { checkText, hasInvalidCharacters, type TextKind, type TextRules } from '../../common/text-input.js';
 import type { BodyEntity } from '../bodies/body.entity.js';
-import type { ResolvedCitation } from '../legal/legal.service.js';
 import type { ListKind } from './duty-list.entity.js';
 import { LIST_SECTIONS, POWER_CATEGORIES, POWER_SOURCES, type ListSection, type StoredCooperation, type TownshipRole } from './list-item.entity.js';
 
@@ -38,11 +37,9 @@ export interface SheetColumn extends SheetHeaders {
 /** Body names by id, for the fields that store a body and show its name (diff, sheets). */
 export type BodyNames = ReadonlyMap<string, string>;
 
-/** What validating one field of one input knows: the list, the bodies and citations resolved in batch, where to report. */
+/** What validating one field of one input knows: the bodies resolved in batch, where to report. */
 export interface PrepareContext {
-  kind: ListKind;
   bodies: ReadonlyMap<string, BodyEntity>;
-  citations: readonly ResolvedCitation[];
   /** Bodies resolved so far, by field key (the accountable body for the cooperating bodies' check). */
   resolvedBodies: Map<string, BodyEntity>;
   fail(field: string, message: string): void;
@@ -145,17 +142,11 @@ function field<K extends string, S, I, IK extends string = K>(key: K, codec: Fie
 
 // ---------------------------------------------------------------- validation of texts
 
-/** Lengths, invisible or invalid characters, markup and SQL fragments (common/text-input.ts); null when empty. */
-function checkedText(name: string, value: unknown, rules: { max: number; kind: TextKind; required?: boolean }, fail: PrepareContext['fail']): string | null | undefined {
-  if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) {
-    if (rules.required) fail(name, '不能为空');
-    return rules.required ? undefined : null;
-  }
-  if (typeof value !== 'string') return fail(name, '应为文本'), undefined;
-  const trimmed = value.trim();
-  const problem = textProblem(trimmed, rules);
-  if (problem) return fail(name, problem), undefined;
-  return trimmed;
+/** A text checked (common/text-input.ts: lengths, invisible characters, markup, SQL), trimmed, null when empty; undefined after reporting its problem. */
+function checkedText(name: string, value: unknown, rules: TextRules, fail: PrepareContext['fail']): string | null | undefined {
+  const checked = checkText(value, rules);
+  if (!checked.ok) return fail(name, checked.problem), undefined;
+  return checked.value;
 }
 
 export const ITEM_LIMITS = { line: 200, text: 5000, listElements: 100, element: 2000, bodyName: 100, itemCode: 64 };

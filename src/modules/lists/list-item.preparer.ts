@@ -59,7 +59,7 @@ export class ListItemPreparer {
 
 function validate(input: ListItemInput, list: { kind: ListKind; regionCode: string }, bodies: Map<string, BodyEntity>, citations: ResolvedCitation[]): PreparedResult {
   const errors: FieldError[] = [];
-  const ctx: PrepareContext = { kind: list.kind, bodies, citations, resolvedBodies: new Map(), fail: (field, message) => errors.push({ field, message }) };
+  const ctx: PrepareContext = { bodies, resolvedBodies: new Map(), fail: (field, message) => errors.push({ field, message }) };
   const given = input as unknown as Record<string, unknown>;
   const present = (v: unknown) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0);
 
