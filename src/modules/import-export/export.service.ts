@@ -5,7 +5,7 @@ import { notFound } from '../../common/domain-error.js';
 import { ListReadService, type ReadScope } from '../lists/list-read.service.js';
 import { statusLabel } from '../lists/list-version.access.js';
 import type { SheetItem } from '../lists/list-sheet.js';
-import { contentToInput, type ItemContent } from '../lists/item-fields.js';
+import { bodyIdsOf, contentToInput } from '../lists/item-fields.js';
 import { BodiesService } from '../bodies/bodies.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';
 import { KIND_LABEL, writeCsv, writeXlsx } from './sheet-writers.js';
@@ -66,8 +66,8 @@ export class ExportService {
   /** The version's items with bodies by name, as a sheet holds them. */
   private async sheetItems(version: ListVersionModel): Promise<SheetItem[]> {
     const items = await this.reads.allItems(version);
-    const names = await this.bodies.namesOf([...new Set(items.flatMap((i) => [i.accountableBodyId, ...i.cooperating.map((c) => c.bodyId)]))]);
-    return items.map((i) => contentToInput(i.itemCode, i as unknown as ItemContent, names));
+    const names = await this.bodies.namesOf(bodyIdsOf(items));
+    return items.map((i) => contentToInput(i.itemCode, i, names));
   }
 
   /** County and township names (宜兴市张渚镇), as titles of county lists read. */

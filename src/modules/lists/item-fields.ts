@@ -75,6 +75,8 @@ export interface FieldCodec<S, I> {
   fromCell(cell: string): I;
   /** Names of catalogue bodies an input value refers to, looked up for a whole batch at once. */
   bodyNames?(value: unknown): string[];
+  /** Ids of the catalogue bodies a stored value refers to (shown by name in diffs and sheets). */
+  bodyIds?(value: S): string[];
   /** The checked value to store, or undefined after reporting a problem through `ctx.fail`. */
   prepare(value: unknown, field: ItemField, ctx: PrepareContext): S | undefined;
 }
@@ -257,6 +259,7 @@ function bodyRef(o: { required: boolean; notFound: (name: string) => string }): 
     toCell: (v) => v ?? '',
     fromCell: (cell) => (cell === '' && !o.required ? null : cell),
     bodyNames: (value) => (typeof value === 'string' ? [value.trim()] : []),
+    bodyIds: (v) => (v ? [v] : []),
     prepare: (value, f, ctx) => {
       const name = checkedText(f.inputKey!, value, { max: ITEM_LIMITS.bodyName, kind: 'line', required: o.required }, ctx.fail);
       if (!name) return name === null ? null : undefined;
@@ -299,6 +302,7 @@ function cooperation(o: { distinctFrom: string }): FieldCodec<StoredCooperation[
           return at < 0 ? { bodyName: pair, duty: '' } : { bodyName: pair.slice(0, at).trim(), duty: pair.slice(at + 1).trim() };
         }),
     bodyNames: (value) => (Array.isArray(value) ? value.filter((c) => typeof c?.bodyName === 'string').map((c) => c.bodyName.trim()) : []),
+    bodyIds: (v) => v.map((c) => c.bodyId),
     prepare: (value, f, ctx) => {
       const name = f.inputKey!;
       if (value === null || value === undefined) return [];
@@ -540,6 +544,13 @@ export function contentToInput(itemCode: string, content: ItemContent, names: Bo
   const input: Record<string, unknown> = { itemCode };
   for (const f of CONTENT_FIELDS) if (f.inputKey) input[f.inputKey] = f.codec.toInput((content as Record<string, unknown>)[f.key], names);
   return input as ItemInputValues;
+}
+
+/** Ids of the catalogue bodies items refer to (one lookup of their names). */
+export function bodyIdsOf(contents: readonly ItemContent[]): string[] {
+  const ids = new Set<string>();
+  for (const content of contents) for (const f of CONTENT_FIELDS) for (const id of f.codec.bodyIds?.((content as Record<string, unknown>)[f.key]) ?? []) ids.add(id);
+  return [...ids];
 }
 
 /** Catalogue body names an input refers to (one lookup for a whole batch); names no body can have are left out. */

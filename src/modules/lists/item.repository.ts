@@ -350,7 +350,7 @@ function draftRows(items: PreparedItem[], segment: Segment): DraftRows {
 function unchanged(current: RowInForce | undefined, item: PreparedItem): boolean {
   if (!current) return false;
   return (
-    sameContent(current.model as unknown as ItemContent, item) &&
+    sameContent(current.model, item) &&
     JSON.stringify(current.citationKeys) === JSON.stringify(item.citations.map((c) => [c.raw, c.label, c.provisionId, c.instrumentId]))
   );
 }

@@ -11,7 +11,7 @@ import { ReadCache } from '../../common/read-cache.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { ListKind } from './duty-list.entity.js';
 import { BodiesService } from '../bodies/bodies.service.js';
-import { describeContent, type ItemContent } from './item-fields.js';
+import { bodyIdsOf, describeContent } from './item-fields.js';
 import { ItemRepository, type ItemFilter } from './item.repository.js';
 import { ListVersionEntity, PUBLISHED_STATUSES } from './list-version.entity.js';
 import type { CitationModel, ItemChangeModel, ListItemConnectionModel, ListItemModel, ListVersionModel, VersionDiffModel } from './list.model.js';
@@ -135,8 +135,8 @@ export class ListReadService {
     // Rows shared by both versions are the same row: unchanged without looking further.
     const touched = [...before, ...after].filter((i) => beforeByCode.get(i.itemCode)?.id !== afterByCode.get(i.itemCode)?.id);
     const citations = await this.items.citationsOf([...new Set(touched.map((i) => i.id))]);
-    const bodyNames = await this.bodies.namesOf([...new Set(touched.flatMap((i) => [i.accountableBodyId, ...i.cooperating.map((c) => c.bodyId)]))]);
-    const describe = (i: ListItemModel) => describeContent(i as unknown as ItemContent, bodyNames, { citations: citations.get(i.id) ?? [] });
+    const bodyNames = await this.bodies.namesOf(bodyIdsOf(touched));
+    const describe = (i: ListItemModel) => describeContent(i, bodyNames, { citations: citations.get(i.id) ?? [] });
 
     const changes: ItemChangeModel[] = [];
     const codes = [...new Set([...beforeByCode.keys(), ...afterByCode.keys()])].sort();
