@@ -433,6 +433,10 @@ export const ITEM_FIELDS = [
   }),
   ACCOUNTABLE_BODY,
   field('townshipRole', derivedRole(), { label: '乡镇角色', input: null }),
+  field('leadDuty', text('text'), {
+    label: '上级部门职责', weight: 'C', kinds: R, sections: ['COOPERATIVE'],
+    sheet: { order: 115, width: 36, header: '上级部门职责', aliases: ['牵头部门职责', '主责部门职责', '部门职责'] },
+  }),
   field('townshipDuty', text('text'), {
     label: '乡镇职责', weight: 'C', kinds: R,
     sheet: {

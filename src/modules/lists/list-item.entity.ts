@@ -94,6 +94,10 @@ export class ListItemEntity {
   @Column({ type: 'varchar', length: 16 })
   townshipRole: TownshipRole;
 
+  /** 上级部门职责: what the lead department itself does (cooperative items). */
+  @Column({ type: 'text', nullable: true })
+  leadDuty: string | null;
+
   @Column({ type: 'text', nullable: true })
   townshipDuty: string | null;
 

@@ -87,6 +87,8 @@ export class ListItemModel {
   accountableBody?: BodyModel;
   @Field(() => TownshipRoleEnum)
   townshipRole: TownshipRole;
+  @Field(() => String, { nullable: true, description: '上级部门职责 (cooperative items)' })
+  leadDuty: string | null;
   @Field(() => String, { nullable: true })
   townshipDuty: string | null;
   @Field(() => String, { nullable: true })
@@ -234,6 +236,8 @@ export class ListItemInput {
   source?: PowerSource | null;
   @Field({ description: 'must name a known body of the county' })
   accountableBodyName: string;
+  @Field(() => String, { nullable: true })
+  leadDuty?: string | null;
   @Field(() => String, { nullable: true })
   townshipDuty?: string | null;
   @Field(() => String, { nullable: true })
