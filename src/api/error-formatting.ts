@@ -2,7 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../common/domain-error.js';
-import { isDatabaseUnavailable, isUnstorableText } from '../database/database-errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableMessage, isDatabaseUnavailable, isUnstorableText } from '../database/database-errors.js';
 import { isLimitError } from './limit-errors.js';
 
 const logger = new Logger('GraphQL');
@@ -63,8 +63,8 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     logger.error(`[${correlationId}] database unavailable: ${(original as Error)?.message ?? String(original)}`);
     return {
       ...base,
-      message: `数据库暂时不可用，请稍后重试（错误编号 ${correlationId}）`,
-      extensions: { code: 'SERVICE_UNAVAILABLE', correlationId, retryAfterSeconds: 5 },
+      message: databaseUnavailableMessage(correlationId),
+      extensions: { code: 'SERVICE_UNAVAILABLE', correlationId, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
     };
   }
   logger.error(`[${correlationId}] ${(original as Error)?.stack ?? String(original)}`);

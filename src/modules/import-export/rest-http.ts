@@ -17,6 +17,7 @@ import { ANONYMOUS, type Actor } from '../../auth/actor.js';
 import { AuthService } from '../../auth/auth.service.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
 import { DomainError, HTTP_STATUS, unauthenticated } from '../../common/domain-error.js';
+import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableMessage, isDatabaseUnavailable } from '../../database/database-errors.js';
 import { formatBytes } from './sheet-file.js';
 
 /**
@@ -54,7 +55,8 @@ export class BearerTokenGuard implements CanActivate {
 /**
  * Errors of the REST doors as JSON `{ error: { code, message, field? } }` with the HTTP status of
  * the code, the same codes and Chinese messages as GraphQL; a file over the size limit is 413
- * naming the limit; anything unexpected 500 with a correlation id in the log, never a stack.
+ * naming the limit; a database that cannot be reached 503 with Retry-After (as GraphQL answers);
+ * anything unexpected 500 with a correlation id in the log, never a stack.
  */
 @Catch()
 @Injectable()
@@ -66,7 +68,9 @@ export class RestErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, error } = this.describe(exception);
-    if (!res.headersSent) res.status(status).setHeader('cache-control', 'no-store').json({ error });
+    if (res.headersSent) return;
+    if (status === 503) res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    res.status(status).setHeader('cache-control', 'no-store').json({ error });
   }
 
   private describe(exception: unknown): { status: number; error: Record<string, unknown> } {
@@ -89,6 +93,11 @@ export class RestErrorFilter implements ExceptionFilter {
       return { status, error: { code, message: translate(message) } };
     }
     const correlationId = randomUUID();
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.error(`[${correlationId}] database unavailable: ${(exception as Error)?.message ?? String(exception)}`);
+      const message = databaseUnavailableMessage(correlationId);
+      return { status: 503, error: { code: 'SERVICE_UNAVAILABLE', message, correlationId, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS } };
+    }
     this.logger.error(`[${correlationId}] ${(exception as Error)?.stack ?? String(exception)}`);
     return { status: 500, error: { code: 'INTERNAL_SERVER_ERROR', message: `服务器内部错误，请稍后重试（错误编号 ${correlationId}）`, correlationId } };
   }
