@@ -112,11 +112,16 @@ export function parseTimeout(seconds?: number) {
 /**
  * The JSON body limit `importList` needs on /admin/graphql: a file of IMPORT_MAX_BYTES in base64
  * plus room for the query, and a little over so that a slightly larger file is refused by the
- * import naming its limit rather than by the body parser. Other JSON keeps the global limit.
+ * import naming its limit rather than by the body parser. Other JSON keeps the global limit;
+ * other operations on /admin/graphql are held to ADMIN_BODY_MAX (src/api/request-limits.middleware.ts),
+ * which compares the bytes recorded here.
  */
 export function importJsonBodyOptions(config: { importMaxBytes: number }) {
   const limit = Math.ceil((config.importMaxBytes * 4) / 3) + 1024 * 1024;
   const type = (req: { url?: string; headers: Record<string, string | string[] | undefined> }) =>
     /^\/admin\/graphql(\?|$)/.test(req.url ?? '') && /\bjson\b/i.test(String(req.headers['content-type'] ?? ''));
-  return { limit, type };
+  const verify = (req: { jsonBodyBytes?: number }, _res: unknown, body: Buffer) => {
+    req.jsonBodyBytes = body.length;
+  };
+  return { limit, type, verify };
 }
