@@ -17,7 +17,7 @@ import {
   type TownshipRole,
 } from './list-item.entity.js';
 import type { ListItemInput } from './list.model.js';
-import { hasInvalidCharacters, textProblem, type TextKind } from '../../common/text-input.js';
+import { hasInvalidCharacters, normalizeName, textProblem, type TextKind } from '../../common/text-input.js';
 
 /** An input field at fault and what to do about it (in Chinese, for the clerk). */
 export interface FieldError {
@@ -145,7 +145,7 @@ function validate(input: ListItemInput, list: { kind: ListKind; regionCode: stri
   }
 
   const accountableName = text('accountableBodyName', input.accountableBodyName, LIMITS.bodyName, true, 'line');
-  const accountable = accountableName ? bodies.get(accountableName) : undefined;
+  const accountable = accountableName ? bodies.get(normalizeName(accountableName)) : undefined;
   if (accountableName && !accountable) fail('accountableBodyName', `未找到主体“${accountableName}”，请先在主体目录中登记`);
 
   let townshipRole: TownshipRole = 'NONE';
@@ -169,7 +169,7 @@ function validate(input: ListItemInput, list: { kind: ListKind; regionCode: stri
       input.cooperating.forEach((c, i) => {
         const bodyName = text(`cooperating[${i}].bodyName`, c?.bodyName, LIMITS.bodyName, true, 'line');
         const duty = text(`cooperating[${i}].duty`, c?.duty, LIMITS.text, true);
-        const body = bodyName ? bodies.get(bodyName) : undefined;
+        const body = bodyName ? bodies.get(normalizeName(bodyName)) : undefined;
         if (bodyName && !body) fail(`cooperating[${i}].bodyName`, `未找到配合主体“${bodyName}”，请先在主体目录中登记`);
         else if (body && accountable && body.id === accountable.id) fail(`cooperating[${i}].bodyName`, '配合主体不能与责任主体相同');
         else if (body && cooperating.some((x) => x.bodyId === body.id)) fail(`cooperating[${i}].bodyName`, `配合主体“${bodyName}”重复`);
