@@ -65,10 +65,10 @@ export function rateLimitRequests(limits: RateLimits, config: QuanzeConfig) {
     // /admin/graphql takes bodies of several MB (an import as base64) from users who may import only.
     if (admin && req.method === 'POST' && req.path.startsWith('/admin/graphql')) {
       const importer = !!claims?.role && !!ROLE_PERMISSIONS[claims.role]?.has(Permission.EDIT_LISTS);
-      const max = !claims ? ANONYMOUS_BODY_MAX : importer ? Infinity : ADMIN_BODY_MAX;
-      if (bodyOver(req, max)) {
-        const message = claims ? `请求体不能超过${max / 1024 / 1024} MB` : `未登录的请求体不能超过${max / 1024} KB`;
-        res.status(413).setHeader('Cache-Control', 'private, no-store').json(errorBody('PAYLOAD_TOO_LARGE', message, { max }));
+      const bodyMax = !claims ? ANONYMOUS_BODY_MAX : importer ? Infinity : ADMIN_BODY_MAX;
+      if (bodyOver(req, bodyMax)) {
+        const message = claims ? `请求体不能超过${bodyMax / 1024 / 1024} MB` : `未登录的请求体不能超过${bodyMax / 1024} KB`;
+        res.status(413).setHeader('Cache-Control', 'private, no-store').json(errorBody('PAYLOAD_TOO_LARGE', message, { max: bodyMax }));
         return;
       }
     }

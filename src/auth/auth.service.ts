@@ -10,7 +10,7 @@ import { unauthenticated } from '../common/domain-error.js';
 import { systemActor, type Actor } from './actor.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { UserEntity, type Role } from './user.entity.js';
-import { isPossiblePassword, normalizeUsername, UsersService } from './users.service.js';
+import { isPossiblePassword, isPossibleUsername, UsersService } from './users.service.js';
 
 interface TokenClaims {
   sub: string;
@@ -20,8 +20,6 @@ interface TokenClaims {
   /** The user's token version when the token was issued (tokens from before token versions: 0). */
   ver?: number;
 }
-
-const USERNAME_RE = /^[A-Za-z0-9_.@-]{3,64}$/;
 
 // A hash to verify against when the user does not exist, so timing does not reveal usernames.
 const DUMMY_HASH = hashPassword('quanze-timing-equaliser');
@@ -38,7 +36,7 @@ export class AuthService {
 
   async login(username: string, password: string): Promise<{ token: string; user: UserEntity }> {
     // What no user can have (createUser's rules) reaches neither the database nor the hash: same answer as a wrong password.
-    if (!USERNAME_RE.test(normalizeUsername(username)) || !isPossiblePassword(password)) throw unauthenticated('用户名或密码错误');
+    if (!isPossibleUsername(username) || !isPossiblePassword(password)) throw unauthenticated('用户名或密码错误');
     const user = await this.users.findByUsername(username);
     const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
     if (!user || !ok) throw unauthenticated('用户名或密码错误');

@@ -22,6 +22,9 @@ const USERNAME_RE = /^[A-Za-z0-9_.@-]{3,64}$/;
 /** A username as it is stored and compared (case aside): NFKC, no invisible characters. */
 export const normalizeUsername = (username: string) => normalizeName(String(username));
 
+/** Whether a username could be one of ours once normalised (createUser's rule). */
+export const isPossibleUsername = (username: string) => USERNAME_RE.test(normalizeUsername(username));
+
 /** Whether a password could be one of ours (createUser's rules): what cannot be need not be hashed or verified. */
 export const isPossiblePassword = (password: string) => password.length >= 10 && password.length <= 200 && !hasInvalidCharacters(password);
 
@@ -70,7 +73,7 @@ export class UsersService {
 
   async createUser(actor: Actor, input: NewUser): Promise<UserEntity> {
     const username = normalizeUsername(input.username);
-    if (!USERNAME_RE.test(username)) throw badInput('username', '用户名须为3至64位字母、数字或 _ . @ -');
+    if (!isPossibleUsername(username)) throw badInput('username', '用户名须为3至64位字母、数字或 _ . @ -');
     requirePassword('password', input.password);
     // Everything that can be refused is checked before the (deliberately slow) hash is computed.
     const regionCode = await this.scopeOf(input.role, input.regionCode);

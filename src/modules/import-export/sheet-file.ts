@@ -51,11 +51,11 @@ const isOle = (b: Buffer) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.fro
  * Reads an uploaded list file: .xlsx by its content (a ZIP), anything else as CSV text in a detected
  * encoding. The limits are checked before the cells are parsed: size first, then the rows counted
  * cheaply (CSV: records; xlsx: rows with a value, from the archive, which is also checked not to
- * expand beyond IMPORT_MAX_UNCOMPRESSED_BYTES), by linear scans that give up at `deadline`
- * (`performance.now()`). Uploads run this in a worker thread (sheet-parsers.ts), never on the
- * thread that answers requests.
+ * expand beyond IMPORT_MAX_UNCOMPRESSED_BYTES), by linear scans that give up after `timeoutMs`.
+ * Uploads run this in a worker thread (sheet-parsers.ts), never on the thread that answers requests.
  */
-export async function parseSheetFile(fileName: string, content: Buffer, limits: ImportLimits, deadline = Infinity): Promise<SheetFile> {
+export async function parseSheetFile(fileName: string, content: Buffer, limits: ImportLimits, timeoutMs = Infinity): Promise<SheetFile> {
+  const deadline = performance.now() + timeoutMs;
   requireWithinSize(content.length, limits);
   const ext = path.extname(fileName).toLowerCase();
   if (content.length === 0) throw badInput('file', '文件是空的');
@@ -71,7 +71,7 @@ export async function parseSheetFile(fileName: string, content: Buffer, limits: 
           limit: 'IMPORT_MAX_UNCOMPRESSED_BYTES',
           maxUncompressedBytes: limits.maxUncompressedBytes,
         });
-      if (e instanceof ScanBudgetError) throw parseTimeout();
+      if (e instanceof ScanBudgetError) throw parseTimeout(timeoutMs / 1000);
       if (e instanceof ZipError) throw badInput('file', '无法读取该 .xlsx 文件（文件损坏，或不是 Excel 工作簿）：请用 Excel 打开后重新另存为 .xlsx');
       throw e;
     }
@@ -102,10 +102,10 @@ export async function parseSheetFile(fileName: string, content: Buffer, limits: 
 }
 
 /** A file whose reading did not finish in IMPORT_PARSE_TIMEOUT_SECONDS (the scan gave up, or its worker was ended). */
-export function parseTimeout(seconds?: number) {
-  return badInput('file', `文件未能在规定时间${seconds ? `（${seconds}秒）` : ''}内读完（IMPORT_PARSE_TIMEOUT_SECONDS）：文件过大或结构异常，请检查文件内容，或拆分后分别导入`, {
+export function parseTimeout(seconds: number) {
+  return badInput('file', `文件未能在规定时间（${seconds}秒）内读完（IMPORT_PARSE_TIMEOUT_SECONDS）：文件过大或结构异常，请检查文件内容，或拆分后分别导入`, {
     limit: 'IMPORT_PARSE_TIMEOUT_SECONDS',
-    ...(seconds ? { seconds } : {}),
+    seconds,
   });
 }
 

@@ -21,10 +21,9 @@ export type SheetParseFailure =
 // The worker thread that reads uploaded spreadsheets (one file at a time), so that no file, however
 // crafted, occupies the thread that answers requests.
 parentPort!.on('message', async (request: SheetParseRequest) => {
-  const deadline = performance.now() + request.timeoutMs;
   const content = Buffer.from(request.content.buffer, request.content.byteOffset, request.content.byteLength);
   try {
-    parentPort!.postMessage({ ok: true, file: await parseSheetFile(request.fileName, content, request.limits, deadline) });
+    parentPort!.postMessage({ ok: true, file: await parseSheetFile(request.fileName, content, request.limits, request.timeoutMs) });
   } catch (e) {
     let failure: SheetParseFailure;
     if (e instanceof DomainError) failure = { kind: 'domain', code: e.code, message: e.message, details: e.details };
