@@ -17,7 +17,7 @@ async function upload(app: TestApp, content: Buffer, fileName = 'list.xlsx') {
   const form = new FormData();
   form.append('regionCode', TOWN);
   form.append('kind', 'RESPONSIBILITY');
-  form.append('file', new Blob([content]), fileName);
+  form.append('file', new Blob([new Uint8Array(content)]), fileName);
   const res = await fetch(`${app.url}/admin/imports`, { method: 'POST', body: form, headers: { authorization: `Bearer ${app.adminToken}` } });
   return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
