@@ -21,6 +21,8 @@ export type SheetParseFailure =
 // The worker thread that reads uploaded spreadsheets (one file at a time), so that no file, however
 // crafted, occupies the thread that answers requests.
 parentPort!.on('message', async (request: SheetParseRequest) => {
+  // The parent's deadline runs from here: loading this worker's modules is not the file's time.
+  parentPort!.postMessage({ started: true });
   const content = Buffer.from(request.content.buffer, request.content.byteOffset, request.content.byteLength);
   try {
     parentPort!.postMessage({ ok: true, file: await parseSheetFile(request.fileName, content, request.limits, request.timeoutMs) });

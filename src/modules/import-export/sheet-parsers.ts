@@ -16,7 +16,7 @@ function workerScript(): URL {
   return import.meta.url.endsWith('.ts') ? new URL(url.href.replace(/\/src\/(?!.*\/src\/)/, '/dist/src/')) : url;
 }
 
-type Reply = { ok: true; file: SheetFile } | { ok: false; failure: SheetParseFailure };
+type Reply = { started: true } | { ok: true; file: SheetFile } | { ok: false; failure: SheetParseFailure };
 
 interface Job {
   request: SheetParseRequest;
@@ -26,6 +26,8 @@ interface Job {
 
 /** The ceiling of one reading's heap: a file past it is refused, the process is not at risk. */
 const WORKER_HEAP_MB = 1024;
+/** How long a new worker may take to load its modules (~0.25 s unloaded) before the file is refused. */
+const WORKER_START_MS = 30_000;
 
 /**
  * Uploaded spreadsheets are read in worker threads: the event loop that answers every request
@@ -96,7 +98,10 @@ export class SheetParsers implements OnApplicationShutdown {
         settle();
         done();
       };
-      const onMessage = (reply: Reply) => finish(true, () => (reply.ok ? job.resolve(reply.file) : job.reject(rebuild(reply.failure))));
+      const onMessage = (reply: Reply) => {
+        if ('started' in reply) return void (timer = deadline(job.request.timeoutMs + 1000)); // counted from the start of the reading
+        finish(true, () => (reply.ok ? job.resolve(reply.file) : job.reject(rebuild(reply.failure))));
+      };
       const onError = (e: Error & { code?: string }) =>
         finish(false, () =>
           job.reject(
@@ -106,8 +111,14 @@ export class SheetParsers implements OnApplicationShutdown {
           ),
         );
       const onExit = (code: number) => finish(false, () => job.reject(new Error(`the spreadsheet reader stopped (exit code ${code})`)));
-      // The scans inside give up at the deadline themselves; this ends whatever does not (a parser's own loops).
-      const timer = setTimeout(() => finish(false, () => job.reject(parseTimeout(seconds))), job.request.timeoutMs + 1000);
+      // The scans inside give up at the deadline themselves; this ends whatever does not (a parser's own
+      // loops), a second later. Until the worker says it started, its start is bounded on its own.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = (ms: number) => {
+        clearTimeout(timer);
+        return setTimeout(() => finish(false, () => job.reject(parseTimeout(seconds))), ms);
+      };
+      timer = deadline(WORKER_START_MS);
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage(job.request);
     });
