@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { Lexer, Source, TokenKind } from 'graphql';
+import { Kind, Lexer, parse, Source, TokenKind } from 'graphql';
 import jwt from 'jsonwebtoken';
 import { bearerToken } from '../auth/bearer-token.js';
-import { errorAnswer } from '../common/error-response.js';
+import { Permission, ROLE_PERMISSIONS } from '../auth/permissions.js';
+import type { Role } from '../auth/user.entity.js';
+import { errorAnswer, setErrorHeaders } from '../common/error-response.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 import { errorBody } from './limit-errors.js';
 import type { RateLimitCounter, RateLimits } from '../common/rate-limit.js';
@@ -25,6 +27,12 @@ export function countTokens(source: string, stopAbove: number): number | null {
 const PUBLIC_PATHS = /^\/(graphql|exports\/)/;
 /** The JSON body limit of everything but a logged-in user's request to /admin/graphql. */
 const ANONYMOUS_BODY_MAX = 100 * 1024;
+/**
+ * The JSON body limit of a logged-in user's request to /admin/graphql that is not an inline import:
+ * the largest request there is a saveItem with every field at its length limit (1.33 million
+ * characters, 4.0 MB in UTF-8 Chinese). importList carries a file (IMPORT_MAX_BYTES as base64).
+ */
+export const ADMIN_BODY_MAX = 4 * 1024 * 1024;
 /** Whether a request's body is (or may be, when its length is not declared) larger than `max`. */
 const bodyOver = (req: Request, max: number) => {
   const length = req.headers['content-length'];
@@ -39,28 +47,31 @@ const ADMIN_PATHS = /^\/admin\/(graphql|imports)(\/|$)/;
  * bootstrap.ts ahead of the body parsers.
  */
 export function rateLimitRequests(limits: RateLimits, config: QuanzeConfig) {
-  const adminKey = (req: Request): string => {
+  /** The user a valid token names: signature and expiry checked, no database (the guard checks the rest). */
+  const tokenClaims = (req: Request): { sub: string; role?: Role } | null => {
     const token = bearerToken(req.headers.authorization);
-    if (token) {
-      try {
-        // signature and expiry checked, no database: the user a valid token names
-        const claims = jwt.verify(token, config.jwtSecret, { algorithms: ['HS256'], issuer: 'quanze' }) as { sub?: string };
-        if (claims.sub) return `user:${claims.sub}`;
-      } catch {
-        // an invalid token: counted by IP, and refused by the guard
-      }
+    if (!token) return null;
+    try {
+      const claims = jwt.verify(token, config.jwtSecret, { algorithms: ['HS256'], issuer: 'quanze' }) as { sub?: string; role?: Role };
+      return claims.sub ? { sub: claims.sub, role: claims.role } : null;
+    } catch {
+      return null; // an invalid token: counted by IP, and refused by the guard
     }
-    return `ip:${req.ip}`;
   };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const admin = ADMIN_PATHS.test(req.path);
     if (!admin && !PUBLIC_PATHS.test(req.path)) return next();
-    const key = admin ? adminKey(req) : `ip:${req.ip}`;
-    // /admin/graphql takes bodies of several MB (an import as base64): from logged-in users only.
-    if (admin && key.startsWith('ip:') && req.method === 'POST' && req.path.startsWith('/admin/graphql') && bodyOver(req, ANONYMOUS_BODY_MAX)) {
-      res.status(413).setHeader('Cache-Control', 'private, no-store')
-        .json(errorBody('PAYLOAD_TOO_LARGE', `未登录的请求体不能超过${ANONYMOUS_BODY_MAX / 1024} KB`, { max: ANONYMOUS_BODY_MAX }));
-      return;
+    const claims = admin ? tokenClaims(req) : null;
+    const key = claims ? `user:${claims.sub}` : `ip:${req.ip}`;
+    // /admin/graphql takes bodies of several MB (an import as base64) from users who may import only.
+    if (admin && req.method === 'POST' && req.path.startsWith('/admin/graphql')) {
+      const importer = !!claims?.role && !!ROLE_PERMISSIONS[claims.role]?.has(Permission.EDIT_LISTS);
+      const bodyMax = !claims ? ANONYMOUS_BODY_MAX : importer ? Infinity : ADMIN_BODY_MAX;
+      if (bodyOver(req, bodyMax)) {
+        const message = claims ? `请求体不能超过${bodyMax / 1024 / 1024} MB` : `未登录的请求体不能超过${bodyMax / 1024} KB`;
+        res.status(413).setHeader('Cache-Control', 'private, no-store').json(errorBody('PAYLOAD_TOO_LARGE', message, { max: bodyMax }));
+        return;
+      }
     }
     const [counter, setting, max]: [RateLimitCounter, string, number] = admin
       ? [limits.adminRequests, 'RATE_LIMIT_ADMIN_PER_MINUTE', config.api.requestsPerMinute.admin]
@@ -82,11 +93,29 @@ export function rateLimitRequests(limits: RateLimits, config: QuanzeConfig) {
   };
 }
 
+/** Whether a request's operation is an inline import (every root field importList): its body may carry a file. */
+export function isInlineImport(body: { query?: unknown; operationName?: unknown } | undefined, maxTokens: number): boolean {
+  if (typeof body?.query !== 'string') return false;
+  let operations;
+  try {
+    operations = parse(body.query, { maxTokens }).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  } catch {
+    return false;
+  }
+  const operation = typeof body.operationName === 'string' ? operations.find((o) => o.name?.value === body.operationName) : operations.length === 1 ? operations[0] : undefined;
+  const fields = operation?.operation === 'mutation' ? operation.selectionSet.selections : [];
+  return fields.length > 0 && fields.every((f) => f.kind === Kind.FIELD && f.name.value === 'importList');
+}
+
+/** Bytes of a JSON body as received, recorded by the body parser of /admin/graphql (`verify`). */
+export type MeasuredRequest = Request & { jsonBodyBytes?: number };
+
 /**
  * On both GraphQL paths, once the body is parsed and before Apollo parses the query: the size
- * of the query text, in characters and in tokens (the JSON body itself is capped by the body
- * parser). Every answer is `private, no-store` unless the public endpoint's plugin says it may
- * be cached.
+ * of the query text, in characters and in tokens, and on /admin/graphql a body larger than
+ * ADMIN_BODY_MAX that is not an inline import (the body parser there lets an importer's body
+ * reach IMPORT_MAX_BYTES as base64). Every answer is `private, no-store` unless the public
+ * endpoint's plugin says it may be cached.
  */
 @Injectable()
 export class RequestLimitsMiddleware implements NestMiddleware {
@@ -97,6 +126,10 @@ export class RequestLimitsMiddleware implements NestMiddleware {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     const query = req.method === 'GET' ? req.query?.query : (req.body as { query?: unknown } | undefined)?.query;
     if (typeof query === 'string' && !this.sizeAllowed(query, res)) return;
+    if (((req as MeasuredRequest).jsonBodyBytes ?? 0) > ADMIN_BODY_MAX && !isInlineImport(req.body, this.config.api.maxTokens)) {
+      res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `请求体不能超过${ADMIN_BODY_MAX / 1024 / 1024} MB（导入清单 importList 除外）`, { max: ADMIN_BODY_MAX }));
+      return;
+    }
     next();
   }
 
@@ -122,6 +155,6 @@ export class RequestLimitsMiddleware implements NestMiddleware {
 export function httpErrorHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(err);
   const answer = errorAnswer(err);
-  res.setHeader('Cache-Control', 'private, no-store');
+  setErrorHeaders(res, answer);
   res.status(answer.status).json(errorBody(answer.code, answer.message, answer.details));
 }

@@ -23,7 +23,8 @@ export function publicResponseCachePlugin(cache: ReadCache): ApolloServerPlugin<
       let generation = 0;
       return {
         async responseForOperation(rc) {
-          if (!cache.enabled || rc.operation.operation !== 'query') return null;
+          // No operation: the operationName names none in the document; Apollo answers 400 after this hook.
+          if (!cache.enabled || rc.operation?.operation !== 'query') return null;
           key = createHash('sha256')
             .update(JSON.stringify([rc.source, rc.operationName ?? null, rc.request.variables ?? {}, todayInChina()]))
             .digest('base64');

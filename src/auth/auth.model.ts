@@ -30,6 +30,9 @@ export class UserModel {
 
   @Field(() => String, { nullable: true })
   regionCode: string | null;
+
+  @Field({ description: '账号已停用' })
+  disabled: boolean;
 }
 
 @InputType('UserInput', { registerIn: () => AdminSchemaScope })

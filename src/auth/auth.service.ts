@@ -6,29 +6,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
 import type { DataSource } from 'typeorm';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
-import { badInput, unauthenticated } from '../common/domain-error.js';
-import { hasInvalidCharacters } from '../common/text-input.js';
-import { RegionsService } from '../modules/regions/regions.service.js';
+import { unauthenticated } from '../common/domain-error.js';
 import { systemActor, type Actor } from './actor.js';
-import { AuditService } from '../modules/audit/audit.service.js';
 import { hashPassword, verifyPassword } from './password.js';
-import { ROLES, UserEntity, type Role } from './user.entity.js';
+import { UserEntity, type Role } from './user.entity.js';
+import { isPossiblePassword, isPossibleUsername, UsersService } from './users.service.js';
 
 interface TokenClaims {
   sub: string;
   role: Role;
   region: string | null;
   name: string;
+  /** The user's token version when the token was issued (tokens from before token versions: 0). */
+  ver?: number;
 }
-
-export interface NewUser {
-  username: string;
-  password: string;
-  role: Role;
-  regionCode?: string | null;
-}
-
-const USERNAME_RE = /^[A-Za-z0-9_.@-]{3,64}$/;
 
 // A hash to verify against when the user does not exist, so timing does not reveal usernames.
 const DUMMY_HASH = hashPassword('quanze-timing-equaliser');
@@ -40,27 +31,30 @@ export class AuthService {
   constructor(
     @Inject(QUANZE_CONFIG) private readonly config: QuanzeConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly regions: RegionsService,
-    private readonly audit: AuditService,
+    private readonly users: UsersService,
   ) {}
-
-  private get users() {
-    return this.dataSource.getRepository(UserEntity);
-  }
 
   async login(username: string, password: string): Promise<{ token: string; user: UserEntity }> {
     // What no user can have (createUser's rules) reaches neither the database nor the hash: same answer as a wrong password.
-    if (!USERNAME_RE.test(username) || password.length < 10 || password.length > 200 || hasInvalidCharacters(password))
-      throw unauthenticated('用户名或密码错误');
-    const user = await this.users.findOneBy({ username });
+    if (!isPossibleUsername(username) || !isPossiblePassword(password)) throw unauthenticated('用户名或密码错误');
+    const user = await this.users.findByUsername(username);
     const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
     if (!user || !ok) throw unauthenticated('用户名或密码错误');
-    const claims: TokenClaims = { sub: user.id, role: user.role, region: user.regionCode, name: user.username };
-    const token = jwt.sign(claims, this.config.jwtSecret, { algorithm: 'HS256', expiresIn: this.config.jwtTtlSeconds, issuer: 'quanze' });
-    return { token, user };
+    if (user.disabledAt) throw unauthenticated('该账号已停用，请联系系统管理员');
+    return { token: this.issueToken(user), user };
   }
 
-  /** The actor a bearer token stands for, checked against the user table (a deleted user's token stops working). */
+  /** A token for the user as it is now (role, region, token version). */
+  issueToken(user: UserEntity): string {
+    const claims: TokenClaims = { sub: user.id, role: user.role, region: user.regionCode, name: user.username, ver: user.tokenVersion };
+    return jwt.sign(claims, this.config.jwtSecret, { algorithm: 'HS256', expiresIn: this.config.jwtTtlSeconds, issuer: 'quanze' });
+  }
+
+  /**
+   * The actor a bearer token stands for, checked against the user table: the token of a deleted or
+   * disabled user, or one issued before the user's token version was raised (new password, new role
+   * or region), stops working.
+   */
   async actorFromToken(token: string): Promise<Actor> {
     let claims: TokenClaims;
     try {
@@ -68,56 +62,19 @@ export class AuthService {
     } catch (e) {
       throw unauthenticated(e instanceof jwt.TokenExpiredError ? '登录已过期，请重新登录' : '登录凭证无效，请重新登录');
     }
-    const user = await this.users.findOneBy({ id: claims.sub });
-    if (!user) throw unauthenticated('登录凭证无效，请重新登录');
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: claims.sub });
+    if (!user || user.disabledAt || (claims.ver ?? 0) !== user.tokenVersion) throw unauthenticated('登录凭证已失效，请重新登录');
     return { userId: user.id, username: user.username, role: user.role, regionCode: user.regionCode };
-  }
-
-  async createUser(actor: Actor, input: NewUser): Promise<UserEntity> {
-    if (!USERNAME_RE.test(input.username))
-      throw badInput('username', '用户名须为3至64位字母、数字或 _ . @ -');
-    if (input.password.length < 10 || input.password.length > 200)
-      throw badInput('password', '密码长度须为10至200位');
-    // Any printable text is a password (it is only ever hashed); invisible or invalid characters cannot be typed again.
-    if (hasInvalidCharacters(input.password)) throw badInput('password', '密码不能含控制字符或无效字符');
-    if (!ROLES.includes(input.role)) throw badInput('role', `未知角色：${input.role}`);
-    // Everything that can be refused is checked before the (deliberately slow) hash is computed.
-    let regionCode: string | null = null;
-    if (input.role === 'ADMIN') {
-      // An administrator acts everywhere; a regional administrator would be scoped in some places only.
-      if (input.regionCode) throw badInput('regionCode', '系统管理员不限区划，请勿指定所辖区划');
-    } else if (!input.regionCode) {
-      throw badInput('regionCode', '除系统管理员外，用户必须指定所辖区划');
-    } else {
-      const region = await this.regions.requireRegion(input.regionCode, 'regionCode');
-      // Township staff see their own township's drafts; the other roles work for a county (or above).
-      if (input.role === 'TOWNSHIP' && region.level !== 'TOWNSHIP')
-        throw badInput('regionCode', `乡镇用户的所辖区划须为乡镇（街道），“${region.name}”不是`);
-      if (input.role !== 'TOWNSHIP' && !['COUNTY', 'CITY', 'PROVINCE'].includes(region.level))
-        throw badInput('regionCode', `该角色的所辖区划须为县级或以上，“${region.name}”不是`);
-      regionCode = region.code;
-    }
-    const taken = () => badInput('username', `用户名“${input.username}”已存在`);
-    if (await this.users.existsBy({ username: input.username })) throw taken();
-    const passwordHash = await hashPassword(input.password);
-    return this.dataSource.transaction(async (em) => {
-      if (await em.existsBy(UserEntity, { username: input.username })) throw taken();
-      const user = await em.save(em.create(UserEntity, { username: input.username, passwordHash, role: input.role, regionCode }));
-      await this.audit.record(em, actor, {
-        action: 'createUser', entityType: 'User', entityId: user.id, regionCode,
-        after: { username: user.username, role: user.role, regionCode },
-      });
-      return user;
-    });
   }
 
   /**
    * The first administrator when no user exists yet: from ADMIN_USERNAME/ADMIN_PASSWORD, or, on
-   * the embedded engine without them, `admin` with a generated password kept in the data folder
-   * (a newcomer's first start needs no configuration at all).
+   * the embedded engine without them, `admin` with a generated password written to the data folder
+   * (a newcomer's first start needs no configuration at all). The log names the file, never the
+   * password: logs are collected and kept where the password should not be.
    */
   async ensureFirstAdmin(): Promise<void> {
-    if ((await this.users.count()) > 0) return;
+    if ((await this.dataSource.getRepository(UserEntity).count()) > 0) return;
     let { adminUsername, adminPassword } = this.config;
     if (!adminUsername || !adminPassword) {
       if (this.config.databaseUrl) {
@@ -128,9 +85,9 @@ export class AuthService {
       adminPassword = randomBytes(12).toString('base64url');
       const file = path.join(this.config.dataDir, 'admin-password');
       fs.writeFileSync(file, `${adminPassword}\n`, { mode: 0o600 });
-      this.logger.log(`First administrator: admin / ${adminPassword} (also in ${file}; set ADMIN_USERNAME/ADMIN_PASSWORD to choose)`);
+      this.logger.log(`First administrator: admin, with the password generated into ${file} (set ADMIN_USERNAME/ADMIN_PASSWORD to choose)`);
     }
-    await this.createUser(systemActor('first-start'), { username: adminUsername, password: adminPassword, role: 'ADMIN' });
+    await this.users.createUser(systemActor('first-start'), { username: adminUsername, password: adminPassword, role: 'ADMIN' });
     this.logger.log(`Created the first administrator "${adminUsername}"`);
   }
 }

@@ -14,6 +14,8 @@ export enum Permission {
   PUBLISH_LISTS = 'PUBLISH_LISTS',
   READ_AUDIT = 'READ_AUDIT',
   MANAGE_USERS = 'MANAGE_USERS',
+  /** Changing one's own password (given the current one). */
+  CHANGE_OWN_PASSWORD = 'CHANGE_OWN_PASSWORD',
   MANAGE_BODIES = 'MANAGE_BODIES',
   MANAGE_CATALOGUE = 'MANAGE_CATALOGUE',
   /** Logging in: the one admin operation open without a token. */
@@ -24,8 +26,8 @@ export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.R
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ADMIN: new Set(Object.values(Permission)),
-  EDITOR: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.EDIT_LISTS, Permission.PUBLISH_LISTS, Permission.READ_AUDIT]),
-  REVIEWER: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.REVIEW_LISTS, Permission.READ_AUDIT]),
-  TOWNSHIP: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS]),
-  DEPARTMENT: new Set([Permission.READ_PUBLISHED]),
+  EDITOR: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.EDIT_LISTS, Permission.PUBLISH_LISTS, Permission.READ_AUDIT, Permission.CHANGE_OWN_PASSWORD]),
+  REVIEWER: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.REVIEW_LISTS, Permission.READ_AUDIT, Permission.CHANGE_OWN_PASSWORD]),
+  TOWNSHIP: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.CHANGE_OWN_PASSWORD]),
+  DEPARTMENT: new Set([Permission.READ_PUBLISHED, Permission.CHANGE_OWN_PASSWORD]),
 };

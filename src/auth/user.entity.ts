@@ -7,11 +7,13 @@ export type Role = (typeof ROLES)[number];
 @Entity('app_user')
 @Check('app_user_role_ck', `role IN ('ADMIN','EDITOR','REVIEWER','TOWNSHIP','DEPARTMENT')`)
 @Check('app_user_scope_ck', `role = 'ADMIN' OR region_code IS NOT NULL`)
+// Unique on lower(username): `Admin` is `admin` (migration 1796303798929).
+@Index('app_user_username_lower_uq', { synchronize: false })
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Index('app_user_username_uq', { unique: true })
+  /** As written when created (NFKC, no invisible characters); compared in lower case. */
   @Column({ type: 'varchar', length: 64 })
   username: string;
 
@@ -28,6 +30,14 @@ export class UserEntity {
   @ManyToOne(() => RegionEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'region_code', foreignKeyConstraintName: 'app_user_region_fk' })
   region?: RegionEntity;
+
+  /** Carried by every token; raised when the tokens issued so far must stop working (disabled, new password, new role or region). */
+  @Column({ type: 'integer', default: 0 })
+  tokenVersion: number;
+
+  /** Set while the account is disabled: no login, no token works. */
+  @Column({ type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

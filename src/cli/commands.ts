@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MigrationExecutor, type DataSource } from 'typeorm';
 import { systemActor } from '../auth/actor.js';
-import { AuthService } from '../auth/auth.service.js';
+import { UsersService } from '../auth/users.service.js';
 import { UserEntity, type Role } from '../auth/user.entity.js';
 import { readCsvRecords } from '../common/csv.js';
 import { schemaDrift } from '../database/schema-drift.js';
@@ -85,7 +85,7 @@ export async function schemaCheck({ dataSource, say }: CliContext): Promise<void
 
 export async function userCreate({ app, say }: CliContext, options: { username: string; password: string; role: Role; region?: string }): Promise<void> {
   if (options.region) await requireRegionsLoaded(app.get(RegionsService));
-  const user = await app.get(AuthService).createUser(systemActor('cli'), { ...options, regionCode: options.region ?? null });
+  const user = await app.get(UsersService).createUser(systemActor('cli'), { ...options, regionCode: options.region ?? null });
   say(`Created user ${user.username} (${user.role}${user.regionCode ? `, region ${user.regionCode}` : ''})`);
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
-import { isDatabaseUnavailable, isUnstorableText } from '../database/database-errors.js';
+import type { Response } from 'express';
+import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableMessage, isDatabaseUnavailable, isUnstorableText } from '../database/database-errors.js';
 import { DomainError, HTTP_STATUS } from './domain-error.js';
 
 /**
@@ -54,10 +55,17 @@ export function errorAnswer(error: unknown): ErrorAnswer {
     return {
       status: 503,
       code: 'SERVICE_UNAVAILABLE',
-      message: `数据库暂时不可用，请稍后重试（错误编号 ${correlationId}）`,
-      details: { correlationId, retryAfterSeconds: 5 },
+      message: databaseUnavailableMessage(correlationId),
+      details: { correlationId, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
     };
   }
   logger.error(`[${correlationId}] ${(error as Error)?.stack ?? String(error)}`);
   return { status: 500, code: 'INTERNAL_SERVER_ERROR', message: `服务器内部错误，请稍后重试（错误编号 ${correlationId}）`, details: { correlationId } };
+}
+
+/** The headers an error answer carries outside GraphQL (the REST doors, Express): Retry-After when it says when to try again. */
+export function setErrorHeaders(res: Response, answer: ErrorAnswer): void {
+  res.setHeader('Cache-Control', 'private, no-store');
+  const retryAfter = answer.details.retryAfterSeconds;
+  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
 }

@@ -21,6 +21,8 @@ export interface RateLimitState {
 export interface RateLimitCounter {
   hit(key: string): Promise<RateLimitState>;
   peek(key: string): Promise<RateLimitState>;
+  /** Gives one hit back (a reservation that turned out not to count). */
+  refund(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 }
 
@@ -44,6 +46,9 @@ export function flexibleCounter(limiter: RateLimiterAbstract, points: number): R
     },
     async peek(key) {
       return state(await limiter.get(key));
+    },
+    async refund(key) {
+      await limiter.reward(key, 1);
     },
     async reset(key) {
       await limiter.delete(key);

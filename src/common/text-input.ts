@@ -30,6 +30,19 @@ const SQL = [
   /\b(pg_sleep|sleep|benchmark|waitfor\s+delay|xp_cmdshell|pg_read_file|lo_import)\s*\(/i,
 ];
 
+// Characters that show nothing (zero-width spaces and joiners, soft hyphen, BOM, blank fillers) and
+// direction marks, overrides and isolates: a name with one beside the real one looks the same.
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFEFF\uFFA0]/g;
+
+/** Text without the characters that show nothing or only turn the text around, trimmed. */
+export const withoutInvisible = (value: string): string => value.replace(INVISIBLE, '').trim();
+
+/**
+ * A name as it is compared: NFKC (full-width letters and digits, compatibility and radical forms
+ * of ideographs become the ordinary ones), without invisible characters, trimmed.
+ */
+export const normalizeName = (value: string): string => withoutInvisible(value.normalize('NFKC'));
+
 /** Control characters, noncharacters or lone UTF-16 halves: what no text of ours may contain (passwords included). */
 export const hasInvalidCharacters = (value: string) => INVALID.test(value);
 

@@ -25,6 +25,10 @@ export interface QuanzeConfig {
   /** Spreadsheet import: largest file accepted (bytes) and most rows, both refused before parsing. */
   importMaxBytes: number;
   importMaxRows: number;
+  /** An .xlsx is a ZIP archive: the most its entries may expand to (IMPORT_MAX_UNCOMPRESSED_BYTES). */
+  importMaxUncompressedBytes: number;
+  /** How long reading one uploaded file may take, off the main thread, before it is ended and refused. */
+  importParseTimeoutSeconds: number;
   /** Limits of the GraphQL API (docs/security.md). */
   api: ApiLimits;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client's IP (false: none). */
@@ -161,6 +165,8 @@ export function loadConfig(env: Env = process.env): QuanzeConfig {
     dbPoolSize: readInt(env, 'DB_POOL_SIZE', 10, 1, 200),
     importMaxBytes: readInt(env, 'IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024, 200 * 1024 * 1024),
     importMaxRows: readInt(env, 'IMPORT_MAX_ROWS', 20_000, 1, 1_000_000),
+    importMaxUncompressedBytes: readInt(env, 'IMPORT_MAX_UNCOMPRESSED_BYTES', 50 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
+    importParseTimeoutSeconds: readInt(env, 'IMPORT_PARSE_TIMEOUT_SECONDS', 60, 1, 3600),
     api: {
       maxDepth: readInt(env, 'QUERY_MAX_DEPTH', 10, 2, 100),
       maxAliases: readInt(env, 'QUERY_MAX_ALIASES', 15, 0, 1000),

@@ -29,6 +29,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** What a client is told when the database cannot be reached (GraphQL and the REST doors alike): try again in a few seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+export const databaseUnavailableMessage = (correlationId: string) => `数据库暂时不可用，请稍后重试（错误编号 ${correlationId}）`;
+
 /** PostgreSQL refused a text it cannot store: a NUL byte (22021) or a character outside the encoding (22P05). */
 export function isUnstorableText(error: unknown): boolean {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;

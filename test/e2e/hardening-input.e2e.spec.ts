@@ -40,9 +40,9 @@ const OMIT = Symbol('omit');
 
 /**
  * Bad values for one input leaf, by the leaf's GraphQL type. `tenMegabytes`: the first text leaf
- * of each mutation gets a 10 MB string (the body limit's path: parsed on /admin/graphql, whose
- * limit is raised for imports, then refused by the field's check); the others 200,000 characters,
- * which reach the same length checks in a fraction of the time.
+ * of each mutation gets a 10 MB string (refused by the JSON body limit, 413, except in importList,
+ * whose body may carry a file and whose field checks refuse it); the others 200,000 characters,
+ * which reach the fields' length checks.
  */
 function badValues(type: GraphQLInputType, field: string, tenMegabytes: boolean): [string, Value][] {
   const required = isNonNullType(type);
@@ -139,6 +139,9 @@ describe('bad input to every input field of every mutation (development settings
     ok(await api.createBody('西渚镇农业服务中心', XIZHU, '派出机构'), 'createBody');
     editor = await app.createUser('hi-editor', 'EDITOR', COUNTY);
     reviewer = await app.createUser('hi-reviewer', 'REVIEWER', COUNTY);
+    const self = await app.createUser('hi-self', 'DEPARTMENT', COUNTY);
+    await app.createUser('hi-managed', 'EDITOR', COUNTY);
+    const [managed] = await app.dataSource.query(`SELECT id FROM app_user WHERE username = 'hi-managed'`);
     const xz = townshipItems(XIZHU, '西渚镇人民政府');
     const th = townshipItems(TAIHUA, '太华镇人民政府');
     // a draft with one item (saveItem, removeItem, submitForReview)
@@ -183,6 +186,11 @@ describe('bad input to every input field of every mutation (development settings
       publishVersion: { token: editor, vars: { versionId: approved.id, effectiveFrom: '2031-01-01', approvalDocNumber: '宜政发〔2031〕1号' } },
       saveSynonym: { token: app.adminToken, vars: { term: '盖棚子', expansions: ['违法建设'] } },
       removeSynonym: { token: app.adminToken, vars: { term: '违建' } },
+      updateUser: { token: app.adminToken, vars: { id: managed.id, role: 'REVIEWER', regionCode: COUNTY } },
+      disableUser: { token: app.adminToken, vars: { id: managed.id } },
+      enableUser: { token: app.adminToken, vars: { id: managed.id } },
+      resetPassword: { token: app.adminToken, vars: { id: managed.id, newPassword: 'a-reset-password-1' } },
+      changePassword: { token: self, vars: { currentPassword: 'hi-self-password-1', newPassword: 'hi-self-password-2' } },
     };
   });
 
@@ -264,7 +272,8 @@ describe('bad input to every input field of every mutation (development settings
       const r = await app.adminGql(documentOf(name), b.vars, b.token);
       expect({ name, errors: r.errors }).toEqual({ name, errors: undefined });
     };
-    for (const name of ['login', 'createUser', 'createBody', 'renameBody', 'createDraft', 'saveItem', 'removeItem', 'submitForReview', 'rejectVersion', 'publishVersion', 'saveSynonym', 'removeSynonym'])
+    for (const name of ['login', 'createUser', 'createBody', 'renameBody', 'createDraft', 'saveItem', 'removeItem', 'submitForReview', 'rejectVersion', 'publishVersion', 'saveSynonym', 'removeSynonym',
+      'updateUser', 'disableUser', 'enableUser', 'resetPassword', 'changePassword'])
       await run(name);
     // approveVersion's version was just rejected: submit it again, then approve
     const inReview = baselines.approveVersion.vars.versionId as string;

@@ -44,7 +44,7 @@ const roleOf = (u: UserKey) => (u === 'admin' ? 'ADMIN' : u === 'anonymous' ? nu
 
 type Op =
   | 'createDraft' | 'saveItem' | 'removeItem' | 'submitForReview' | 'approveVersion' | 'rejectVersion' | 'publishVersion'
-  | 'createBody' | 'renameBody' | 'createUser' | 'saveSynonym' | 'removeSynonym' | 'synonyms';
+  | 'createBody' | 'renameBody' | 'createUser' | 'updateUser' | 'disableUser' | 'enableUser' | 'resetPassword' | 'saveSynonym' | 'removeSynonym' | 'synonyms';
 type Expected = 'ok' | 'FORBIDDEN' | 'UNAUTHENTICATED';
 const [o, F, U] = ['ok', 'FORBIDDEN', 'UNAUTHENTICATED'] as const;
 
@@ -66,6 +66,10 @@ const YIXING_MATRIX: Record<Op, Expected[]> = {
   createBody:      [o,    F,       F,       F,         F,         F,         F,         F,           U],
   renameBody:      [o,    F,       F,       F,         F,         F,         F,         F,           U],
   createUser:      [o,    F,       F,       F,         F,         F,         F,         F,           U],
+  updateUser:      [o,    F,       F,       F,         F,         F,         F,         F,           U],
+  disableUser:     [o,    F,       F,       F,         F,         F,         F,         F,           U],
+  enableUser:      [o,    F,       F,       F,         F,         F,         F,         F,           U],
+  resetPassword:   [o,    F,       F,       F,         F,         F,         F,         F,           U],
   saveSynonym:     [o,    F,       F,       F,         F,         F,         F,         F,           U],
   removeSynonym:   [o,    F,       F,       F,         F,         F,         F,         F,           U],
   synonyms:        [o,    F,       F,       F,         F,         F,         F,         F,           U],
@@ -92,6 +96,7 @@ interface Target {
   versionId?: string;
   itemCode?: string;
   bodyId?: string;
+  userId?: string;
   term?: string;
   label: string;
 }
@@ -150,11 +155,19 @@ describe('permission matrix', () => {
     const region = where === 'yx' ? ZHANGZHU : JIANGYIN;
     const t: Target = { region, kind: 'RESPONSIBILITY', countyBody: '', label: 'a fresh one' };
     if (op === 'renameBody') t.bodyId = ok(await api.createBody(token.admin, `测试主体${++serial}`, region, '派出机构'), 'createBody').id;
+    if (['updateUser', 'disableUser', 'enableUser', 'resetPassword'].includes(op)) t.userId = await managedUser(op === 'enableUser');
     if (op === 'removeSynonym') {
       t.term = `测试词${++serial}`;
       ok(await api.saveSynonym(token.admin, t.term, ['测试']), 'saveSynonym');
     }
     return t;
+  }
+
+  /** A TOWNSHIP user of 张渚镇 for the account operations (disabled, for enableUser). */
+  async function managedUser(disabled: boolean): Promise<string> {
+    const id = ok(await api.createUser(token.admin, { username: `tp-managed-${++serial}`, role: 'TOWNSHIP', regionCode: ZHANGZHU }), 'createUser').id;
+    if (disabled) ok(await api.disableUser(token.admin, id), 'disableUser');
+    return id;
   }
 
   /** Each operation, called as `who` on `t`, with arguments that would succeed if the caller were allowed. */
@@ -169,6 +182,10 @@ describe('permission matrix', () => {
     createBody: (who, t) => api.createBody(who, `测试主体${++serial}`, t.region),
     renameBody: (who, t) => api.renameBody(who, t.bodyId!, `测试改名${++serial}`),
     createUser: (who, t) => api.createUser(who, { username: `tp-new-${++serial}`, role: 'TOWNSHIP', regionCode: t.region }),
+    updateUser: (who, t) => api.updateUser(who, t.userId!, 'REVIEWER', YIXING),
+    disableUser: (who, t) => api.disableUser(who, t.userId!),
+    enableUser: (who, t) => api.enableUser(who, t.userId!),
+    resetPassword: (who, t) => api.resetPassword(who, t.userId!, 'A-reset-password-1'),
     saveSynonym: (who) => api.saveSynonym(who, `测试词${++serial}`, ['测试']),
     removeSynonym: (who, t) => api.removeSynonym(who, t.term!),
     synonyms: (who) => api.synonyms(who),
@@ -186,6 +203,10 @@ describe('permission matrix', () => {
     createBody: (r) => expect(r.data.createBody.name).toMatch(/^测试主体/),
     renameBody: (r, t) => expect(r.data.renameBody).toMatchObject({ id: t.bodyId, name: expect.stringMatching(/^测试改名/) }),
     createUser: (r) => expect(r.data.createUser).toMatchObject({ role: 'TOWNSHIP', username: expect.stringMatching(/^tp-new-/) }),
+    updateUser: (r, t) => expect(r.data.updateUser).toMatchObject({ id: t.userId, role: 'REVIEWER', regionCode: `${YIXING}000000` }),
+    disableUser: (r, t) => expect(r.data.disableUser).toEqual({ id: t.userId, disabled: true }),
+    enableUser: (r, t) => expect(r.data.enableUser).toEqual({ id: t.userId, disabled: false }),
+    resetPassword: (r, t) => expect(r.data.resetPassword).toEqual({ id: t.userId }),
     saveSynonym: (r) => expect(r.data.saveSynonym.expansions).toEqual(['测试']),
     removeSynonym: (r) => expect(r.data.removeSynonym).toBe(true),
     synonyms: (r) => expect(Array.isArray(r.data.synonyms)).toBe(true),
@@ -219,6 +240,10 @@ describe('permission matrix', () => {
       createBody: other(ZHANGZHU, 'a body in 张渚镇'),
       renameBody: other(ZHANGZHU, '张渚镇人民政府'),
       createUser: other(ZHANGZHU, 'a user of 张渚镇'),
+      updateUser: { ...other(ZHANGZHU, 'a user of 张渚镇'), userId: await managedUser(false) },
+      disableUser: { ...other(ZHANGZHU, 'a user of 张渚镇'), userId: await managedUser(false) },
+      enableUser: { ...other(ZHANGZHU, 'a disabled user of 张渚镇'), userId: await managedUser(true) },
+      resetPassword: { ...other(ZHANGZHU, 'a user of 张渚镇'), userId: await managedUser(false) },
       saveSynonym: other(ZHANGZHU, 'a new term'),
       removeSynonym: other(ZHANGZHU, 'an existing term'),
       synonyms: other(ZHANGZHU, 'the synonym table'),

@@ -123,4 +123,11 @@ describe('loadConfig', () => {
     expect(load({ READ_CACHE_ENTRIES: '0' }).readCacheEntries).toBe(0);
     expect(errorOf({ READ_CACHE_ENTRIES: '-1' }).variable).toBe('READ_CACHE_ENTRIES');
   });
+
+  it('reads the budgets of reading an upload: 50 MB uncompressed, 60 s, each its own setting', () => {
+    expect(load()).toMatchObject({ importMaxBytes: 10 * 1024 * 1024, importMaxUncompressedBytes: 50 * 1024 * 1024, importParseTimeoutSeconds: 60 });
+    expect(load({ IMPORT_MAX_UNCOMPRESSED_BYTES: '2097152', IMPORT_PARSE_TIMEOUT_SECONDS: '5' })).toMatchObject({ importMaxUncompressedBytes: 2097152, importParseTimeoutSeconds: 5 });
+    expect(errorOf({ IMPORT_MAX_UNCOMPRESSED_BYTES: '1000' }).variable).toBe('IMPORT_MAX_UNCOMPRESSED_BYTES');
+    expect(errorOf({ IMPORT_PARSE_TIMEOUT_SECONDS: '0' }).variable).toBe('IMPORT_PARSE_TIMEOUT_SECONDS');
+  });
 });

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badInput, notFound } from '../../common/domain-error.js';
-import { clip, textProblem } from '../../common/text-input.js';
+import { clip, normalizeName, textProblem, withoutInvisible } from '../../common/text-input.js';
 import { isUuid } from '../../common/ids.js';
 import type { Actor } from '../../auth/actor.js';
 import { countyOf, regionPrefix } from '../regions/region-code.js';
@@ -21,9 +21,12 @@ export const toBodyModel = (b: Pick<BodyEntity, 'id' | 'name' | 'kind' | 'region
   level: levelOfCode(b.regionCode),
 });
 
-/** A body's name: one line of at most 100 characters, nothing invisible, no markup (see common/text-input.ts). */
+/**
+ * A body's name: one line of at most 100 characters, no markup (see common/text-input.ts); invisible
+ * characters (zero-width spaces, direction marks) are dropped, so that no name looks like another.
+ */
 function checkName(name: string): string {
-  const clean = typeof name === 'string' ? name.trim() : '';
+  const clean = typeof name === 'string' ? withoutInvisible(name) : '';
   const problem = clean ? textProblem(clean, { max: 100, kind: 'line' }) : '不能为空';
   if (problem) throw badInput('name', `主体名称${problem}（不能为空，且不超过100个字符）`);
   return clean;
@@ -60,8 +63,7 @@ export class BodiesService {
     const work = async (em: EntityManager) => {
       const region = await this.regions.requireRegion(regionInput, 'regionCode', em);
       const countyCode = countyOf(region.code);
-      if (await em.existsBy(BodyEntity, { countyCode, name: cleanName }))
-        throw badInput('name', `本县（市、区）已有名为“${cleanName}”的主体`);
+      if (await this.sameName(em, countyCode, cleanName)) throw badInput('name', `本县（市、区）已有名为“${cleanName}”的主体`);
       const saved = await em.save(em.create(BodyEntity, { name: cleanName, kind: kind as BodyKind, regionCode: region.code, countyCode }));
       await this.audit.record(em, actor, {
         action: 'createBody', entityType: 'Body', entityId: saved.id, regionCode: region.code,
@@ -77,8 +79,8 @@ export class BodiesService {
     return this.dataSource.transaction(async (em) => {
       const body = isUuid(id) ? await em.findOne(BodyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!body) throw notFound('未找到该主体');
-      if (body.name !== cleanName && (await em.existsBy(BodyEntity, { countyCode: body.countyCode, name: cleanName })))
-        throw badInput('name', `本县（市、区）已有名为“${cleanName}”的主体`);
+      const other = await this.sameName(em, body.countyCode, cleanName);
+      if (other && other.id !== body.id) throw badInput('name', `本县（市、区）已有名为“${other.name}”的主体`);
       const before = body.name;
       body.name = cleanName;
       const saved = await em.save(body);
@@ -87,14 +89,22 @@ export class BodiesService {
     });
   }
 
-  /** Bodies of a county by name, for resolving names written in lists. */
+  /** The body of a county whose name reads the same (NFKC; the unique index body_county_name_key_uq). */
+  private sameName(em: EntityManager, countyCode: string, name: string): Promise<BodyEntity | null> {
+    return em.createQueryBuilder(BodyEntity, 'b').where('b.county_code = :countyCode AND normalize(b.name, NFKC) = :key', { countyCode, key: normalizeName(name) }).getOne();
+  }
+
+  /**
+   * Bodies of a county by name, for resolving names written in lists: keyed by `normalizeName`, so a
+   * name written with full-width letters or a zero-width space finds the body it looks like.
+   */
   async findByNames(countyCode: string, names: string[], manager?: EntityManager): Promise<Map<string, BodyEntity>> {
     if (names.length === 0) return new Map();
     const rows = await (manager ?? this.dataSource.manager)
       .createQueryBuilder(BodyEntity, 'b')
-      .where('b.county_code = :county AND b.name IN (:...names)', { county: countyOf(countyCode), names })
+      .where('b.county_code = :county AND normalize(b.name, NFKC) IN (:...keys)', { county: countyOf(countyCode), keys: [...new Set(names.map(normalizeName))] })
       .getMany();
-    return new Map(rows.map((b) => [b.name, b]));
+    return new Map(rows.map((b) => [normalizeName(b.name), b]));
   }
 
   /** Names of bodies by id (a diff, an export: lists show bodies by name). */

@@ -4,9 +4,11 @@ import { RegionEntity } from '../regions/region.entity.js';
 export const BODY_KINDS = ['人民政府', '政府部门', '派出机构', '执法机构', '村(居)民委员会'] as const;
 export type BodyKind = (typeof BODY_KINDS)[number];
 
-/** 主体: an organ that can be accountable. Its name is unique within its county. */
+/** 主体: an organ that can be accountable. Its name (without invisible characters) is unique within its county, in its NFKC form too. */
 @Entity('body')
 @Unique('body_county_name_uq', ['countyCode', 'name'])
+// Unique on (county_code, normalize(name, NFKC)): look-alike spellings are one name (migration 1796303798929).
+@Index('body_county_name_key_uq', { synchronize: false })
 export class BodyEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

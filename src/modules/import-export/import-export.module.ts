@@ -9,6 +9,7 @@ import { ExportService } from './export.service.js';
 import { ExportsController, ImportsController } from './import-export.controllers.js';
 import { ImportService } from './import.service.js';
 import { BearerTokenGuard, RestErrorFilter } from './rest-http.js';
+import { SheetParsers } from './sheet-parsers.js';
 
 /**
  * Spreadsheets in and out: the import service behind `importList` (registered with the admin
@@ -28,7 +29,7 @@ import { BearerTokenGuard, RestErrorFilter } from './rest-http.js';
     }),
   ],
   controllers: [ImportsController, ExportsController],
-  providers: [ImportService, ExportService, BearerTokenGuard, RestErrorFilter],
+  providers: [ImportService, ExportService, SheetParsers, BearerTokenGuard, RestErrorFilter],
   exports: [ImportService, ExportService],
 })
 export class ImportExportModule {}

@@ -17,7 +17,8 @@ import { translateDatabaseError } from '../../database/database-errors.js';
 import { ListVersionEntity } from '../lists/list-version.entity.js';
 import { ListVersionsService } from '../lists/list-versions.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';
-import { readSheetFile, type ImportLimits, type SheetFormat } from './sheet-file.js';
+import type { ImportLimits, SheetFile, SheetFormat } from './sheet-file.js';
+import { SheetParsers } from './sheet-parsers.js';
 import { SheetReadError } from './sheet-readers.js';
 import { itemRows, locateHeader, type SheetHeader, type SheetItemRow, type SheetProblem } from './sheet-table.js';
 
@@ -62,10 +63,11 @@ export class ImportService {
     private readonly preparer: ListItemPreparer,
     private readonly versions: ListVersionsService,
     private readonly audit: AuditService,
+    private readonly parsers: SheetParsers,
   ) {}
 
   get limits(): ImportLimits {
-    return { maxBytes: this.config.importMaxBytes, maxRows: this.config.importMaxRows };
+    return { maxBytes: this.config.importMaxBytes, maxRows: this.config.importMaxRows, maxUncompressedBytes: this.config.importMaxUncompressedBytes };
   }
 
   /** Who may import into this township, checked before the file is looked at. */
@@ -86,9 +88,9 @@ export class ImportService {
       version: null, itemsImported: 0, errors: [], warnings: [], added: 0, changed: 0, unchanged: 0, removed: 0,
       format: null, encoding: null, timings: { readMs: 0, validateMs: 0, writeMs: 0 },
     };
-    let file: Awaited<ReturnType<typeof readSheetFile>>;
+    let file: SheetFile;
     try {
-      file = await readSheetFile(request.fileName, request.content, this.limits);
+      file = await this.parsers.parse(request.fileName, request.content, this.limits);
     } catch (e) {
       if (!(e instanceof SheetReadError)) throw e;
       outcome.errors.push(located({ row: e.row ?? 1, column: null, message: e.message }));

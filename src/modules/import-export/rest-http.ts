@@ -16,7 +16,7 @@ import { AuthService } from '../../auth/auth.service.js';
 import { bearerToken } from '../../auth/bearer-token.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
 import { badInput, DomainError, unauthenticated } from '../../common/domain-error.js';
-import { errorAnswer } from '../../common/error-response.js';
+import { errorAnswer, setErrorHeaders } from '../../common/error-response.js';
 import { formatBytes } from './sheet-file.js';
 
 /**
@@ -54,7 +54,8 @@ export class BearerTokenGuard implements CanActivate {
 /**
  * Errors of the REST doors as JSON `{ error: { code, message, field? } }` with the HTTP status of
  * the code — the same mapping (common/error-response.ts), codes and Chinese messages as GraphQL;
- * a file over the size limit (multer's refusal) is 413 naming the limit.
+ * a file over the size limit (multer's refusal) is 413 naming the limit; a database that cannot be
+ * reached is 503 with Retry-After, as GraphQL answers.
  */
 @Catch()
 @Injectable()
@@ -65,7 +66,9 @@ export class RestErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const answer = errorAnswer(this.uploadLimit(exception) ?? exception);
     const message = exception instanceof HttpException ? translate(answer.message) : answer.message;
-    if (!res.headersSent) res.status(answer.status).setHeader('cache-control', 'no-store').json({ error: { code: answer.code, message, ...answer.details } });
+    if (res.headersSent) return;
+    setErrorHeaders(res, answer);
+    res.status(answer.status).json({ error: { code: answer.code, message, ...answer.details } });
   }
 
   /** multer's 413, said as the import's own size refusal. */

@@ -1,4 +1,5 @@
 import zlib from 'node:zlib';
+import { SaxesParser } from 'saxes';
 
 /**
  * Just enough of the ZIP format to look inside an .xlsx before a spreadsheet library parses it:
@@ -59,25 +60,123 @@ export function zipEntryData(buf: Buffer, entry: ZipEntry): Buffer {
   }
 }
 
-const ROW = /<(?:\w+:)?row\b[^>]*?(?:\/>|>([\s\S]*?)<\/(?:\w+:)?row>)/g;
-const VALUE = /<(?:\w+:)?(?:v|t)\b[^>]*>[^<]/;
+/** What the scan may spend: bytes once inflated, and a moment by which it must be done. */
+export interface ScanBudget {
+  maxUncompressedBytes: number;
+  /** `performance.now()` by which the scan gives up (checked between chunks of XML). */
+  deadline: number;
+}
+
+/** The scan refused the file: it is larger, or costlier to read, than its budget allows. */
+export class ScanBudgetError extends ZipError {
+  constructor(
+    readonly reason: 'uncompressed' | 'time',
+    /** The archive's declared uncompressed size. */
+    readonly bytes = 0,
+  ) {
+    super(reason === 'time' ? 'the archive took longer to scan than its budget' : 'the archive expands beyond its budget');
+  }
+}
+
+const CHUNK = 64 * 1024;
+
+/** What a worksheet holds, before a spreadsheet library builds its cells. */
+export interface SheetShape {
+  /** Rows with a value; rows a merged range reaches count too (a reader repeats its value there). */
+  rows: number;
+  /** Cells inside merged ranges: a reader creates each (a few bytes of `<mergeCell ref="A1:XFD1048576"/>` are 17 billion cells). */
+  mergedCells: number;
+}
+
+const COLUMN_ROW = /^([A-Z]{1,3})(\d{1,7})$/;
+const columnNumber = (letters: string) => [...letters].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0);
+
+/** The rows and cells of a range such as `A1:M1`; null when it is not one. */
+function rangeArea(ref: string): { lastRow: number; cells: number } | null {
+  const [from, to = from] = ref.split(':');
+  const a = COLUMN_ROW.exec(from);
+  const b = COLUMN_ROW.exec(to);
+  if (!a || !b) return null;
+  const rows = Math.abs(Number(b[2]) - Number(a[2])) + 1;
+  const columns = Math.abs(columnNumber(b[1]) - columnNumber(a[1])) + 1;
+  return { lastRow: Math.max(Number(a[2]), Number(b[2])), cells: rows * columns };
+}
 
 /**
- * What an .xlsx holds before parsing it: the total uncompressed size, and the rows with a value of
- * its fullest worksheet (formatted but empty rows, which Excel leaves after the data, do not count).
+ * The shape of one worksheet, read by a streaming XML parser: linear in the size of the XML
+ * whatever it holds, and refusing what is not well-formed XML (a backtracking regular expression
+ * took minutes over crafted sheets of a few KB). A row counts when a `<v>` or `<t>` in it has text.
  */
-export function scanXlsx(buf: Buffer, maxUncompressed: number): { uncompressedBytes: number; rows: number } {
+export function sheetShape(xml: string, deadline: number): SheetShape {
+  const parser = new SaxesParser({ position: false });
+  const local = (name: string) => name.slice(name.indexOf(':') + 1);
+  let rows = 0;
+  let mergedCells = 0;
+  let mergedRows = 0;
+  let inRow = false;
+  let rowHasValue = false;
+  let inValue = false;
+  parser.on('doctype', () => {
+    throw new ZipError('a worksheet with a DOCTYPE'); // never in an .xlsx; entity expansion starts there
+  });
+  parser.on('opentag', (tag) => {
+    const name = local(tag.name);
+    if (name === 'row') {
+      inRow = true;
+      rowHasValue = false;
+    } else if (inRow && (name === 'v' || name === 't')) inValue = true;
+    else if (name === 'mergeCell' && typeof tag.attributes.ref === 'string') {
+      const area = rangeArea(tag.attributes.ref);
+      if (area) {
+        mergedCells += area.cells;
+        mergedRows = Math.max(mergedRows, area.lastRow);
+      }
+    }
+  });
+  const text = (t: string) => {
+    if (inValue && t.length > 0) rowHasValue = true;
+  };
+  parser.on('text', text);
+  parser.on('cdata', text);
+  parser.on('closetag', (tag) => {
+    const name = local(tag.name);
+    if (name === 'row') {
+      if (rowHasValue) rows++;
+      inRow = false;
+    } else if (name === 'v' || name === 't') inValue = false;
+  });
+  try {
+    for (let at = 0; at < xml.length; at += CHUNK) {
+      if (performance.now() > deadline) throw new ScanBudgetError('time');
+      parser.write(xml.slice(at, at + CHUNK));
+    }
+    parser.close();
+  } catch (e) {
+    if (e instanceof ZipError) throw e;
+    throw new ZipError(`a worksheet is not well-formed XML: ${(e as Error).message}`);
+  }
+  return { rows: Math.max(rows, mergedRows), mergedCells };
+}
+
+/**
+ * What an .xlsx holds before parsing it: the total uncompressed size, the rows with a value of its
+ * fullest worksheet (formatted but empty rows, which Excel leaves after the data, do not count) and
+ * the merged cells of all. An archive over the uncompressed budget is refused before anything is inflated.
+ */
+export function scanXlsx(buf: Buffer, budget: ScanBudget): { uncompressedBytes: number } & SheetShape {
   const entries = zipEntries(buf);
   const uncompressedBytes = entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
-  if (uncompressedBytes > maxUncompressed) return { uncompressedBytes, rows: 0 };
+  if (uncompressedBytes > budget.maxUncompressedBytes) throw new ScanBudgetError('uncompressed', uncompressedBytes);
   if (!entries.some((e) => e.name === 'xl/workbook.xml')) throw new ZipError('no workbook in the archive');
   let rows = 0;
+  let mergedCells = 0;
   for (const entry of entries) {
+    if (performance.now() > budget.deadline) throw new ScanBudgetError('time');
     const data = zipEntryData(buf, entry); // every entry: verifies the declared sizes exceljs will trust
     if (!/^xl\/worksheets\/[^/]+\.xml$/.test(entry.name)) continue;
-    let count = 0;
-    for (const m of data.toString('utf8').matchAll(ROW)) if (m[1] && VALUE.test(m[1])) count++;
-    rows = Math.max(rows, count);
+    const shape = sheetShape(data.toString('utf8'), budget.deadline);
+    rows = Math.max(rows, shape.rows);
+    mergedCells += shape.mergedCells;
   }
-  return { uncompressedBytes, rows };
+  return { uncompressedBytes, rows, mergedCells };
 }

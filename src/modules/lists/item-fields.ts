@@ -1,4 +1,4 @@
-import { checkText, hasInvalidCharacters, type TextKind, type TextRules } from '../../common/text-input.js';
+import { checkText, hasInvalidCharacters, normalizeName, type TextKind, type TextRules } from '../../common/text-input.js';
 import type { BodyEntity } from '../bodies/body.entity.js';
 import type { ListKind } from './duty-list.entity.js';
 import { LIST_SECTIONS, POWER_CATEGORIES, POWER_SOURCES, type ListSection, type StoredCooperation, type TownshipRole } from './list-item.entity.js';
@@ -263,7 +263,7 @@ function bodyRef(o: { required: boolean; notFound: (name: string) => string }): 
     prepare: (value, f, ctx) => {
       const name = checkedText(f.inputKey!, value, { max: ITEM_LIMITS.bodyName, kind: 'line', required: o.required }, ctx.fail);
       if (!name) return name === null ? null : undefined;
-      const body = ctx.bodies.get(name);
+      const body = ctx.bodies.get(normalizeName(name));
       if (!body) return ctx.fail(f.inputKey!, o.notFound(name)), undefined;
       ctx.resolvedBodies.set(f.key, body);
       return body.id;
@@ -315,7 +315,7 @@ function cooperation(o: { distinctFrom: string }): FieldCodec<StoredCooperation[
         const at = `${name}[${i}]`;
         const bodyName = checkedText(`${at}.bodyName`, c?.bodyName, { max: ITEM_LIMITS.bodyName, kind: 'line', required: true }, fail);
         const duty = checkedText(`${at}.duty`, c?.duty, { max: ITEM_LIMITS.text, kind: 'text', required: true }, fail);
-        const body = bodyName ? ctx.bodies.get(bodyName) : undefined;
+        const body = bodyName ? ctx.bodies.get(normalizeName(bodyName)) : undefined;
         if (bodyName && !body) fail(`${at}.bodyName`, `未找到配合主体“${bodyName}”，请先在主体目录中登记`);
         else if (body && lead && body.id === lead.id) fail(`${at}.bodyName`, '配合主体不能与责任主体相同');
         else if (body && stored.some((x) => x.bodyId === body.id)) fail(`${at}.bodyName`, `配合主体“${bodyName}”重复`);
