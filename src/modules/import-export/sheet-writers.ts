@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { ListKind } from '../lists/duty-list.entity.js';
 import { itemToSheetRow, STANDARD_COLUMNS, type SheetField, type SheetItem } from '../lists/list-sheet.js';
 
@@ -59,7 +59,8 @@ const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
  */
 export async function writeXlsx(title: SheetTitle, items: SheetItem[]): Promise<Buffer> {
   const columns = STANDARD_COLUMNS[title.kind];
-  const workbook = new ExcelJS.Workbook();
+  // exceljs and its dependencies (~600 files) load with the first spreadsheet, not at start-up.
+  const workbook = new (await import('exceljs')).default.Workbook();
   workbook.creator = 'Quanze 权责';
   workbook.created = new Date();
   const sheet = workbook.addWorksheet(KIND_LABEL[title.kind], {
