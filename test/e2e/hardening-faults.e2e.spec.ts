@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 import { cloneTestDatabase, serverUrl, TEST_ADMIN, withDatabase, type TestDatabase } from '../setup/test-database.js';
 
@@ -62,12 +62,12 @@ describe('the database goes away while the app runs, then comes back', () => {
       await admin.query(`ALTER DATABASE ${databaseName} WITH ALLOW_CONNECTIONS false`);
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [databaseName]);
     } else {
-      await app.db.embedded!.server.stop();
+      await app.db.embedded!.stopSocket();
     }
   }
   async function startDatabase() {
     if (admin) await admin.query(`ALTER DATABASE ${databaseName} WITH ALLOW_CONNECTIONS true`);
-    else await app.db.embedded!.server.start();
+    else await app.db.embedded!.startSocket();
   }
 
   it('/health says so, requests fail fast with SERVICE_UNAVAILABLE (503), nothing crashes, and all recovers without a restart', async () => {
@@ -126,10 +126,9 @@ describe('SIGTERM and kill -9 of the real process (dist/src/main.js)', () => {
   }
 
   async function startChild(): Promise<Child> {
-    const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      PORT: String(port),
+      PORT: '0', // the OS picks a free port and the app logs it: none chosen here for another process to take first
       QUANZE_DATA_DIR: dataDir,
       JWT_SECRET,
       NODE_ENV: 'production',
@@ -147,13 +146,15 @@ describe('SIGTERM and kill -9 of the real process (dist/src/main.js)', () => {
     const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
     let exited = false;
     void exit.then(() => (exited = true));
-    const url = `http://127.0.0.1:${port}`;
-    await until(`the app on ${url}`, async () => {
-      if (exited) throw new Error(`the app exited:\n${output.slice(-2000)}`);
-      return (await fetch(`${url}/health`)).ok ? true : undefined;
-    }, 90_000).catch((e) => {
-      throw new Error(`${e.message}\n${output.slice(-2000)}`);
-    });
+    const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) =>
+      until(what, async () => {
+        if (exited) throw new Error(`the app exited:\n${output.slice(-2000)}`);
+        return probe();
+      }, 90_000).catch((e) => {
+        throw new Error(`${e.message}\n${output.slice(-2000)}`);
+      });
+    const url = await waitFor('the app to log its address', async () => /Public GraphQL:\s+(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(output)?.[1]);
+    await waitFor(`${url}/health`, async () => ((await fetch(`${url}/health`)).ok ? true : undefined));
     return { proc, url, output: () => output, exit };
   }
 
@@ -166,8 +167,7 @@ describe('SIGTERM and kill -9 of the real process (dist/src/main.js)', () => {
       db = await cloneTestDatabase();
     } else {
       // the migrated, seeded template, written out as a data folder the app opens like any other
-      const template = new Blob([fs.readFileSync(process.env.QUANZE_TEST_TEMPLATE!)]);
-      const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata'), loadDataDir: template, maxConnections: 1 });
+      const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata'), loadDataDir: process.env.QUANZE_TEST_TEMPLATE!, maxConnections: 1 });
       await embedded.stop();
     }
   });
