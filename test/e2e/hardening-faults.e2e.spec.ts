@@ -95,7 +95,8 @@ describe('the database goes away while the app runs, then comes back', () => {
         expect(r.errors![0].extensions!.correlationId).toMatch(/^[0-9a-f-]{36}$/);
         expect(r.errors![0].message).toMatch(/数据库暂时不可用/);
         expect(JSON.stringify(r.errors)).not.toMatch(/ECONNREFUSED|accepting connections|127\.0\.0\.1|\bat \S+ \(/);
-        expect(Date.now() - started).toBeLessThan(3000); // fails fast: no waiting for a connection that will not come
+        // fails fast: well below the pool's 5 s connection timeout, so it did not wait for a connection that will not come
+        expect(Date.now() - started).toBeLessThan(4000);
       }
       // what needs no database still answers
       expect((await app.publicGql('{ __typename }')).data).toEqual({ __typename: 'Query' });
