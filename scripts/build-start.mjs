@@ -17,10 +17,27 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'dist', 'src', 'main.js');
 
 // Left out of the bundle and loaded from node_modules as before: WASM and native code found
-// beside their package's files; typeorm and pg, which @nestjs/typeorm and typeorm load with a
-// runtime require() (a bundled copy beside them would be a second instance: pg's type parsers
-// set by src/database/data-source.ts would not reach typeorm's).
-const external = ['@electric-sql/*', '@node-rs/*', 'typeorm', 'pg'];
+// beside their package's files; pg, which typeorm loads with a runtime require() (a bundled copy
+// beside it would be a second instance: pg's type parsers set by src/database/data-source.ts
+// would not reach typeorm's).
+const external = ['@electric-sql/*', '@node-rs/*', 'pg'];
+
+/**
+ * @nestjs/typeorm looks up two exports that TypeORM 1 no longer has with a runtime
+ * require('typeorm'), which would load all of typeorm's ~300 files a second time beside the
+ * bundled copy (~0.3 s): it reads them from the bundled copy instead (undefined all the same).
+ */
+const typeormCompat = {
+  name: 'typeorm-compat',
+  setup(b) {
+    b.onLoad({ filter: /@nestjs[\\/]typeorm[\\/]dist[\\/]common[\\/]typeorm-compat\.js$/ }, async (args) => {
+      const contents = await fs.promises.readFile(args.path, 'utf8');
+      const lookup = "const typeorm = require('typeorm');";
+      if (!contents.includes(lookup)) throw new Error(`${args.path} changed: see typeormCompat in scripts/build-start.mjs`);
+      return { contents: `import * as typeormModule from 'typeorm';\n${contents.replace(lookup, 'const typeorm = typeormModule;')}`, loader: 'js' };
+    });
+  },
+};
 
 /** Optional packages that are not installed (Nest's microservices, fastify, ts-morph…) stay the runtime's business: it tries, and does without. */
 const optionalMissing = {
@@ -65,7 +82,7 @@ await build({
   target: 'node20',
   keepNames: true, // GraphQL type names and Nest's messages come from class names
   external,
-  plugins: [optionalMissing, keepModuleUrls],
+  plugins: [optionalMissing, typeormCompat, keepModuleUrls],
   // CommonJS dependencies inside an ES module bundle still call require() for Node's modules.
   banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
   logLevel: 'warning',
