@@ -5,9 +5,10 @@
 //    (esbuild). Node 20 then reads a few files instead of ~2,600 at every start: about 1 s less
 //    CPU per start on the 2-core machine (docs/performance.md, "Start-up"). The other dist/ files
 //    stay as SWC wrote them (the CLI, the tests and the first-start build run those).
-// 2. The first-start images of the embedded engine are built if this code has none yet
-//    (src/database/first-start-image.ts): about 15 s, once per change of what decides them.
-//    Not with --no-images (the tests' global setup).
+// 2. The first-start image of the embedded engine is built if this code has none yet
+//    (src/database/first-start-image.ts): about 15 s, once per change of what decides it; the
+//    demo county's, or with QUANZE_DEMO_DATA=false the regions-only one. Not with --no-images
+//    (the tests' global setup).
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -102,5 +103,5 @@ fs.renameSync(path.join(staging, 'src', 'main.js'), entry);
 fs.rmSync(staging, { recursive: true, force: true });
 
 if (process.argv.includes('--no-images')) process.exit(0);
-const { prepareFirstStartImages } = await import(pathToFileURL(path.join(root, 'dist', 'src', 'database', 'first-start-build.js')).href);
-await prepareFirstStartImages((line) => console.log(line));
+const { prepareFirstStartImage } = await import(pathToFileURL(path.join(root, 'dist', 'src', 'database', 'first-start-build.js')).href);
+await prepareFirstStartImage((line) => console.log(line));

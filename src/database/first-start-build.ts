@@ -4,37 +4,36 @@ import path from 'node:path';
 import { startRegistry } from '../bootstrap.js';
 import { loadConfig } from '../config/config.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
-import { imageCacheDir, imageDir, imageKey, type ImageVariant } from './first-start-image.js';
+import { imageCacheDir, imageDir, imageKey, imageVariant, type ImageVariant } from './first-start-image.js';
 
 /**
- * Builds the first-start images this code lacks (src/database/first-start-image.ts): `regions`
- * by the real start-up (migrations, region extract) in an empty folder, then `demo` by the same
- * start-up on a copy of it (the demo county). No administrator: each installation makes its own.
- * Images of other builds are removed. Says what it did through `say`.
+ * Builds the first-start image this code lacks for the configuration the build runs with
+ * (src/database/first-start-image.ts): `demo` by default, `regions` with QUANZE_DEMO_DATA=false;
+ * the real start-up (migrations, region extract, demo county) in an empty folder, without an
+ * administrator (each installation makes its own). Images that no longer match their variant's
+ * hash are removed. Says what it did through `say`.
  */
-export async function prepareFirstStartImages(say: (line: string) => void): Promise<void> {
+export async function prepareFirstStartImage(say: (line: string) => void): Promise<void> {
   const cache = imageCacheDir();
   fs.mkdirSync(cache, { recursive: true });
-  const keys = { regions: imageKey('regions'), demo: imageKey('demo') };
-  for (const variant of ['regions', 'demo'] as const) {
-    const dir = imageDir(variant, keys[variant]);
-    if (fs.existsSync(path.join(dir, 'PG_VERSION'))) {
-      say(`first-start image ${variant} ${keys[variant]}: up to date`);
-      continue;
-    }
+  // QUANZE_DEMO_DATA read as the app reads it, nothing else (a JWT secret given: no file written).
+  const variant = imageVariant(loadConfig({ QUANZE_DEMO_DATA: process.env.QUANZE_DEMO_DATA, JWT_SECRET: crypto.randomBytes(24).toString('hex') }).loadDemoData);
+  const keys: Record<ImageVariant, string> = { regions: imageKey('regions'), demo: imageKey('demo') };
+  const dir = imageDir(variant, keys[variant]);
+  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) say(`first-start image ${variant} ${keys[variant]}: up to date`);
+  else {
     const started = Date.now();
-    const from = variant === 'demo' ? imageDir('regions', keys.regions) : undefined;
-    await buildImage(variant, dir, from);
+    await buildImage(variant, dir);
     say(`first-start image ${variant} ${keys[variant]}: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  const current = new Set(Object.entries(keys).map(([variant, key]) => path.basename(imageDir(variant as ImageVariant, key))));
+  const current = new Set(Object.entries(keys).map(([v, key]) => path.basename(imageDir(v as ImageVariant, key))));
   for (const entry of fs.readdirSync(cache)) {
     if (entry.startsWith('first-start-') && !current.has(entry)) fs.rmSync(path.join(cache, entry), { recursive: true, force: true });
   }
 }
 
 /** One image: built in a folder of its own, closed cleanly, then renamed into place (never seen half-built). */
-async function buildImage(variant: ImageVariant, dir: string, from: string | undefined): Promise<void> {
+async function buildImage(variant: ImageVariant, dir: string): Promise<void> {
   const work = fs.mkdtempSync(path.join(path.dirname(dir), `building-${variant}-`));
   try {
     const pgdata = path.join(work, 'pgdata');
@@ -45,7 +44,7 @@ async function buildImage(variant: ImageVariant, dir: string, from: string | und
       JWT_SECRET: crypto.randomBytes(48).toString('base64url'),
       QUANZE_DEMO_DATA: String(variant === 'demo'),
     });
-    const embedded = await startEmbeddedPostgres({ dataDir: pgdata, firstStartImage: from, maxConnections: 3 });
+    const embedded = await startEmbeddedPostgres({ dataDir: pgdata, maxConnections: 3 });
     try {
       const registry = await startRegistry(config, { database: { url: embedded.url, engine: 'embedded' }, listen: false, logger: false, firstAdmin: false });
       await registry.stop();
