@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The second half of `npm run build`, after SWC has compiled src/ and migrations/ into dist/:
 //
-// 1. dist/src/main.js and dist/bundle/ become a bundle of the app and most of its dependencies
-//    (esbuild). Node 20 then reads a few files instead of ~2,600 at every start: about 1 s less
+// 1. dist/src/main.js and dist/bundle/app.js become bundles of the app and most of its
+//    dependencies (esbuild). Node 20 then reads a few files instead of ~2,600 at every start: about 1 s less
 //    CPU per start on the 2-core machine (docs/performance.md, "Start-up"). The other dist/ files
 //    stay as SWC wrote them (the CLI, the tests and the first-start build run those).
 // 2. The first-start image of the embedded engine is built if this code has none yet
@@ -55,7 +55,7 @@ const optionalMissing = {
 /**
  * Code that finds files relative to itself (import.meta.url) keeps finding them: in each bundled
  * module, import.meta.url becomes the URL of the file it came from, relative to the bundle's
- * files (all one folder below dist/: dist/src/main.js, dist/bundle/*.js).
+ * files (both one folder below dist/: dist/src/main.js, dist/bundle/app.js).
  */
 const keepModuleUrls = {
   name: 'keep-module-urls',
@@ -69,25 +69,32 @@ const keepModuleUrls = {
   },
 };
 
-// main.js opens the database, then imports the app: that import becomes a chunk of its own, so the
-// embedded engine starts while the chunk loads. Written beside dist/ first, then moved in.
+// Two bundles: dist/src/main.js opens the database, then imports dist/bundle/app.js (bootstrap.js
+// and all the app), so the embedded engine starts while the app loads. No code splitting: with
+// it, esbuild turns a dynamic import() of a CommonJS package into a namespace holding only
+// `default` (Nest's ValidationPipe then finds no class-transformer functions); a single file
+// keeps Node's interop. The few modules both need (configuration, the engine) are in both.
 const staging = fs.mkdtempSync(path.join(root, 'dist', '.bundle-'));
-await build({
-  entryPoints: { 'src/main': entry },
-  outdir: staging,
-  chunkNames: 'bundle/[name]-[hash]',
-  splitting: true,
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   keepNames: true, // GraphQL type names and Nest's messages come from class names
   external,
-  plugins: [optionalMissing, typeormCompat, keepModuleUrls],
   // CommonJS dependencies inside an ES module bundle still call require() for Node's modules.
   banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+/** main.js's import of the app goes to the app's bundle. */
+const appBundle = {
+  name: 'app-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/bootstrap\.js$/ }, () => ({ path: '../bundle/app.js', external: true }));
+  },
+};
+await build({ ...common, entryPoints: [entry], outfile: path.join(staging, 'src', 'main.js'), plugins: [appBundle, optionalMissing, keepModuleUrls] });
+await build({ ...common, entryPoints: [path.join(root, 'dist', 'src', 'bootstrap.js')], outfile: path.join(staging, 'bundle', 'app.js'), plugins: [optionalMissing, typeormCompat, keepModuleUrls] });
 // A bundled CommonJS module that uses __dirname or __filename would fail only when it runs: refuse it here.
 for (const file of fs.readdirSync(staging, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))) {
   const text = fs.readFileSync(path.join(staging, file), 'utf8');

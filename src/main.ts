@@ -4,7 +4,7 @@ import { openDatabase } from './database/open-database.js';
 import { StartupPhases } from './common/startup-phases.js';
 
 // Only what opens the database is imported above: the embedded engine starts in its thread while
-// the app's code (bootstrap.js and all it imports, a bundle chunk in the build) loads.
+// the app's code (bootstrap.js and all it imports, a bundle of its own in the build) loads.
 async function main() {
   const phases = new StartupPhases(0); // from the process's start
   let config;
@@ -20,7 +20,7 @@ async function main() {
   const database = openDatabase(config, { fromImage: true });
   database.catch(() => undefined); // failures surface where it is awaited (startRegistry)
   phases.mark('node');
-  const [{ startRegistry }, { Logger }] = await Promise.all([import('./bootstrap.js'), import('@nestjs/common')]);
+  const { startRegistry, Logger } = await import('./bootstrap.js');
   phases.mark('loading the code');
   const registry = await startRegistry(config, { phases, database });
   const log = new Logger('Quanze');

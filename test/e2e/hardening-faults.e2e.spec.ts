@@ -1,6 +1,7 @@
-// Issue 8, faults: the database going away under a running app and coming back; SIGTERM while
+// Faults: the database going away under a running app and coming back; SIGTERM while
 // requests are in flight; kill -9 during writes, then a restart on the same data. The last two run
-// the real entry point (dist/src/main.js, built by the global setup) as a child process.
+// the real entry point (dist/src/main.js, bundled by the global setup as `npm run build` does) as a
+// child process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -232,8 +233,13 @@ describe('SIGTERM and kill -9 of the real process (dist/src/main.js)', () => {
     const present = await bodyNames(restarted);
     expect(acknowledged.filter((n) => !present.has(n))).toEqual([]);
     expect(acknowledged.length).toBeGreaterThanOrEqual(24);
-    const after = await gql(`${restarted.url}/admin/graphql`, CREATE_BODY, { n: '重启后新建的主体' }, await login(restarted));
+    const token2 = await login(restarted);
+    const after = await gql(`${restarted.url}/admin/graphql`, CREATE_BODY, { n: '重启后新建的主体' }, token2);
     expect(after.errors).toBeUndefined();
+    // an input object through the validation pipe (class-transformer, class-validator), as the built entry point loads them
+    const user = await gql(`${restarted.url}/admin/graphql`, 'mutation($i:UserInput!){ createUser(input:$i){ username } }',
+      { i: { username: 'faults-editor', password: 'faults-editor-password', role: 'EDITOR', regionCode: '320282' } }, token2);
+    expect(user).toMatchObject({ status: 200, data: { createUser: { username: 'faults-editor' } } });
     restarted.proc.kill('SIGTERM');
     expect((await restarted.exit).code).toBe(0);
   }, 180_000);
