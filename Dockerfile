@@ -7,6 +7,9 @@ RUN npm ci --no-audit --no-fund
 COPY .swcrc tsconfig.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY scripts/build-start.mjs ./scripts/
+# Also builds the embedded engine's first-start images into node_modules/.cache (~15 s), which the
+# runtime stage copies with node_modules: a first start without DATABASE_URL takes seconds.
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-slim

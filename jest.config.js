@@ -24,6 +24,7 @@ export default {
   // Generous: e2e files boot an app and build fixtures; a loaded 2-core machine can triple that.
   testTimeout: 180000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/setup/summary-reporter.mjs'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
     {

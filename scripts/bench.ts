@@ -370,11 +370,15 @@ async function databaseExists(name: string): Promise<boolean> {
   }
 }
 
+/** Tiers asked for whose database is missing (without --generate): the run says so and fails. */
+const missingTiers: string[] = [];
+
 async function prepareTier(tier: string): Promise<string | null> {
   const name = `quanze_bench_${tier}`;
   if (await databaseExists(name)) return dbUrl(name);
   if (!flag('generate')) {
-    log(`tier ${tier}: database ${name} missing (add --generate to build it, or: DATABASE_URL=${dbUrl(name)} npm run cli -- dataset:generate --townships ${TIERS[tier].townships})`);
+    missingTiers.push(tier);
+    log(`tier ${tier}: database ${name} missing on ${SERVER}; to build it and run: npm run bench -- ${[...args, '--generate'].join(' ')}`);
     return null;
   }
   const c = new pg.Client({ connectionString: dbUrl('postgres') });
@@ -479,7 +483,10 @@ async function runTier(tier: string) {
     if (ONLY.includes('W6')) {
       const hasImport = fs.existsSync(path.resolve('dist/src/modules/import-export/import.service.js'));
       if (hasImport) results.W6 = await runImports(url, quanze, QUICK ? 1 : 3, 10_000);
-      else log('\n### W6: not measured (this build has no import module)');
+      else {
+        results.W6 = { notMeasured: 'this build has no import module' };
+        log('\n### W6: not measured (this build has no import module)');
+      }
     }
     const out = {
       tier, sizes, when: new Date().toISOString(), quick: QUICK, duration: DURATION, warmup: WARMUP, rounds: ROUNDS, connections: CONNECTIONS,
@@ -535,7 +542,13 @@ async function main() {
     if (r) all.push(r);
   }
   if (!QUICK) writeChart();
-  if (JSON_OUT) process.stdout.write(`${JSON.stringify(all.map((r) => ({ tier: r.tier, sizes: r.sizes, workloads: Object.fromEntries(Object.entries(r.workloads).map(([k, v]: [string, any]) => [k, { ratios: v.ratios, summaries: v.summaries }])) })), null, 1)}\n`);
+  // Every workload: the read workloads' ratios and summaries, W6 (import) as measured (rows/s, CPU per row, statements).
+  const workloadJson = ([id, w]: [string, any]) => [id, 'summaries' in w ? { title: w.title, ratios: w.ratios, summaries: w.summaries } : w];
+  if (JSON_OUT && all.length) process.stdout.write(`${JSON.stringify(all.map((r) => ({ tier: r.tier, sizes: r.sizes, workloads: Object.fromEntries(Object.entries(r.workloads).map(workloadJson)) })), null, 1)}\n`);
+  if (missingTiers.length) {
+    log(`\nnot measured: tier(s) ${missingTiers.join(', ')} (no database; see above)`);
+    process.exit(2);
+  }
 }
 
 main().catch((e) => {

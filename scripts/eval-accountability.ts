@@ -8,13 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startRegistry } from '../src/bootstrap.js';
-import { freePort } from '../src/database/embedded-postgres.js';
 import { loadConfig } from '../src/config/config.js';
 import { evaluate, formatFigures, loadEvalSet, substringRank, WHO_IS_ACCOUNTABLE, type EvalCase } from '../test/accountability/evaluation.js';
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanze-eval-'));
-  const config = loadConfig({ ...process.env, QUANZE_DATA_DIR: dataDir, PORT: String(await freePort()), QUANZE_DEMO_DATA: 'true' });
+  const config = loadConfig({ ...process.env, QUANZE_DATA_DIR: dataDir, PORT: '0', QUANZE_DEMO_DATA: 'true' });
   const registry = await startRegistry(config, { logger: false });
   const gql = async (query: string, variables: Record<string, unknown>) => {
     const res = await fetch(`${registry.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });

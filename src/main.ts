@@ -1,9 +1,12 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/config.js';
-import { startRegistry } from './bootstrap.js';
+import { openDatabase } from './database/open-database.js';
+import { StartupPhases } from './common/startup-phases.js';
 
+// Only what opens the database is imported above: the embedded engine starts in its thread while
+// the app's code (bootstrap.js and all it imports, a bundle of its own in the build) loads.
 async function main() {
+  const phases = new StartupPhases(0); // from the process's start
   let config;
   try {
     config = loadConfig();
@@ -14,7 +17,12 @@ async function main() {
     }
     throw e;
   }
-  const registry = await startRegistry(config);
+  const database = openDatabase(config, { fromImage: true });
+  database.catch(() => undefined); // failures surface where it is awaited (startRegistry)
+  phases.mark('node');
+  const { startRegistry, Logger } = await import('./bootstrap.js');
+  phases.mark('loading the code');
+  const registry = await startRegistry(config, { phases, database });
   const log = new Logger('Quanze');
   log.log(`Quanze 权责 is running on ${registry.engine === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server'}`);
   log.log(`Public GraphQL:  ${registry.url}/graphql`);

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
-import { openDatabase } from '../bootstrap.js';
+import { openDatabase } from '../database/open-database.js';
 import type { QuanzeConfig } from '../config/config.js';
 import type { DatabaseEngine } from '../database/database.module.js';
 import { CliError } from './cli-error.js';

@@ -153,7 +153,7 @@ export function loadConfig(env: Env = process.env): QuanzeConfig {
     databaseUrl,
     databaseReplicaUrls: readReplicaUrls(env, databaseUrl),
     readCacheEntries: readInt(env, 'READ_CACHE_ENTRIES', 5000, 0, 1_000_000),
-    port: readInt(env, 'PORT', 3000, 1, 65535),
+    port: readInt(env, 'PORT', 3000, 0, 65535), // 0: any free port (the log says which)
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir,
     jwtSecret: resolveJwtSecret(env, dataDir, databaseUrl, production),

@@ -42,6 +42,8 @@ function buildCli(): { cli: string; remove(): void } {
   execFileSync(path.join(ROOT, 'node_modules/.bin/swc'), ['src', 'migrations', '-d', dir, '-q'], { cwd: ROOT, stdio: 'inherit' });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  // files read at run time from the project tree (src/common/project-files.ts), beside the compiled code as in dist/
+  fs.symlinkSync(path.join(ROOT, 'src/web/assets'), path.join(dir, 'src/web/assets'), 'dir');
   return { cli: path.join(dir, 'src/cli.js'), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 

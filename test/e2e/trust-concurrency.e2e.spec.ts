@@ -54,7 +54,8 @@ describe('concurrent writers', () => {
       await holder.query('SELECT id FROM list_version WHERE id = $1 FOR UPDATE', [versionId]);
       const pending = calls.map((c) => c());
       let waiting = 0;
-      for (let i = 0; i < 250 && waiting < calls.length; i++) {
+      // bounded by a deadline, not a count of short sleeps: a loaded machine may take seconds to get them all there
+      for (const deadline = Date.now() + 60_000; waiting < calls.length && Date.now() < deadline; ) {
         await sleep(20);
         [{ waiting }] = await app.dataSource.query(
           `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,

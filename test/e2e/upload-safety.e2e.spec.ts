@@ -90,13 +90,13 @@ describe('reading uploads off the main thread', () => {
     logger.logQueryError = () => undefined; // the failures are expected
     try {
       if (app.engine === 'embedded') {
-        await app.db.embedded!.server.stop();
+        await app.db.embedded!.stopSocket();
         try {
           const r = await upload(app, file, 'list.csv');
           expect({ status: r.status, retryAfter: r.headers.get('retry-after'), code: r.body.error?.code }).toEqual({ status: 503, retryAfter: '5', code: 'SERVICE_UNAVAILABLE' });
           expect(r.body.error.correlationId).toMatch(/^[0-9a-f-]{36}$/);
         } finally {
-          await app.db.embedded!.server.start();
+          await app.db.embedded!.startSocket();
         }
       } else {
         // the session is cut while the import writes its rows

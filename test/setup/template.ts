@@ -4,12 +4,18 @@ import path from 'node:path';
 import 'reflect-metadata';
 import { startRegistry } from '../../src/bootstrap.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { findImage, imageVariant } from '../../src/database/first-start-image.js';
 import { adminQuery, serverUrl, setTemplate, testConfig, withDatabase } from './test-database.js';
 
-/** Builds the template every e2e test file clones: the real migrations, then the first-start seed. */
+/**
+ * Builds the template every e2e test file clones: the real migrations, then the first-start seed.
+ * On the embedded engine it starts from the first-start image when `npm run build` made one for
+ * this very code (src/database/first-start-image.ts): the same migrations and seed, run once.
+ */
 export async function buildTemplate(): Promise<void> {
   const started = Date.now();
   const config = testConfig();
+  let from = '';
   if (serverUrl()) {
     const name = `quanze_test_template_${process.pid}`;
     await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -18,16 +24,19 @@ export async function buildTemplate(): Promise<void> {
     await registry.stop();
     setTemplate(name);
   } else {
-    const embedded = await startEmbeddedPostgres({ maxConnections: 12 });
+    const image = findImage(imageVariant(config.loadDemoData)).dir;
+    const dataDir = image ? path.join(config.dataDir, 'pgdata') : undefined; // else in memory
+    const embedded = await startEmbeddedPostgres({ dataDir, firstStartImage: image ?? undefined, maxConnections: 12 });
     const registry = await startRegistry(config, { database: { url: embedded.url, engine: 'embedded' }, listen: false, logger: false });
     await registry.stop();
-    const dump = await embedded.db.dumpDataDir('none');
     const file = path.join(os.tmpdir(), `quanze-test-template-${process.pid}.tar`);
-    fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    fs.writeFileSync(file, await embedded.dumpDataDir());
     await embedded.stop();
+    if (image) from = ', from the first-start image';
     setTemplate(file);
   }
-  console.log(`\ntest template (${serverUrl() ? 'PostgreSQL server' : 'embedded'}) built in ${Date.now() - started} ms`);
+  fs.rmSync(config.dataDir, { recursive: true, force: true });
+  console.log(`\ntest template (${serverUrl() ? 'PostgreSQL server' : 'embedded'}${from}) built in ${Date.now() - started} ms`);
 }
 
 

@@ -72,7 +72,6 @@ export async function cloneTestDatabase(): Promise<TestDatabase> {
       drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
     };
   }
-  const blob = new Blob([fs.readFileSync(template)]);
-  const embedded = await startEmbeddedPostgres({ loadDataDir: blob, maxConnections: 12 });
+  const embedded = await startEmbeddedPostgres({ loadDataDir: template, maxConnections: 12 });
   return { url: embedded.url, engine: 'embedded', embedded, drop: () => embedded.stop() };
 }

@@ -31,14 +31,15 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ databaseUrl: null, port: 3000, host: '127.0.0.1', dataDir, loadDemoData: true, adminUsername: null });
   });
 
-  it.each([['abc'], ['0'], ['70000'], ['30.5'], ['-1']])('refuses PORT=%s', (port) => {
+  it.each([['abc'], ['70000'], ['30.5'], ['-1']])('refuses PORT=%s', (port) => {
     const e = errorOf({ PORT: port });
     expect(e.variable).toBe('PORT');
     expect(e.message).toContain('PORT');
   });
 
-  it('reads a good PORT', () => {
+  it('reads a good PORT, 0 for any free one', () => {
     expect(load({ PORT: '8080' }).port).toBe(8080);
+    expect(load({ PORT: '0' }).port).toBe(0);
   });
 
   it.each([['not a url'], ['mysql://root@localhost/db'], ['postgres://postgres@127.0.0.1:5432'], ['postgres://postgres@127.0.0.1:5432/']])(

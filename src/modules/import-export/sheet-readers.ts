@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 /**
  * Spreadsheet files as grids of text cells, whatever wrote them: rows keep the number a clerk
@@ -74,7 +74,8 @@ export function readCsvGrid(text: string): SheetGrid {
 
 /** Every visible worksheet with content, in workbook order. */
 export async function readXlsxGrids(buf: Buffer): Promise<SheetGrid[]> {
-  const workbook = new ExcelJS.Workbook();
+  // exceljs and its dependencies (~600 files) load with the first spreadsheet, not at start-up.
+  const workbook = new (await import('exceljs')).default.Workbook();
   try {
     await workbook.xlsx.load(buf as unknown as ArrayBuffer);
   } catch {

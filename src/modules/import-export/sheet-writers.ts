@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { writeCsvRecords } from '../../common/csv.js';
 import type { ListKind } from '../lists/duty-list.entity.js';
 import { itemToSheetRow, standardColumns, type SheetItem } from '../lists/list-sheet.js';
@@ -42,7 +42,8 @@ const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
  */
 export async function writeXlsx(title: SheetTitle, items: SheetItem[]): Promise<Buffer> {
   const columns = standardColumns(title.kind);
-  const workbook = new ExcelJS.Workbook();
+  // exceljs and its dependencies (~600 files) load with the first spreadsheet, not at start-up.
+  const workbook = new (await import('exceljs')).default.Workbook();
   workbook.creator = 'Quanze 权责';
   workbook.created = new Date();
   const sheet = workbook.addWorksheet(KIND_LABEL[title.kind], {

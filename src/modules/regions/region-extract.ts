@@ -32,7 +32,7 @@ let dataDir: string | undefined;
 let villageCache: { file: string; text: string } | undefined;
 
 /** ./data beside this module (src/ or a build that copied it), else <project root>/src/modules/regions/data. */
-function regionDataDir(): string {
+export function regionDataDir(): string {
   if (dataDir) return dataDir;
   const beside = fileURLToPath(new URL('./data/', import.meta.url));
   if (existsSync(join(beside, EXTRACT))) return (dataDir = beside);
