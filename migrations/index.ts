@@ -3,6 +3,7 @@ import { VersionedLists1764400100000 } from './1764400100000-versioned-lists.js'
 import { AccountabilitySearch1764400200000 } from './1764400200000-accountability-search.js';
 import { AuditTrail1764400300000 } from './1764400300000-audit-trail.js';
 import { ItemStorage1764400400000 } from './1764400400000-item-storage.js';
+import { TaskAdmission1796303172287 } from './1796303172287-task-admission.js';
 
 /** Every migration in order; imported by the data source so the same list runs from source (tests) and from dist. */
-export const migrations = [Foundation1764400000000, VersionedLists1764400100000, AccountabilitySearch1764400200000, AuditTrail1764400300000, ItemStorage1764400400000];
+export const migrations = [Foundation1764400000000, VersionedLists1764400100000, AccountabilitySearch1764400200000, AuditTrail1764400300000, ItemStorage1764400400000, TaskAdmission1796303172287];

@@ -30,6 +30,9 @@ export class UserModel {
 
   @Field(() => String, { nullable: true })
   regionCode: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'DEPARTMENT users: the county department (body) they work for' })
+  bodyId: string | null;
 }
 
 @InputType('UserInput', { registerIn: () => AdminSchemaScope })
@@ -45,4 +48,7 @@ export class UserInput {
 
   @Field(() => String, { nullable: true })
   regionCode?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'DEPARTMENT users only: the county department (body) they work for' })
+  bodyId?: string | null;
 }

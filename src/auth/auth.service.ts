@@ -6,10 +6,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
 import type { DataSource } from 'typeorm';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
-import { badInput, unauthenticated } from '../common/domain-error.js';
+import { badInput, notFound, unauthenticated } from '../common/domain-error.js';
+import { isUuid } from '../common/ids.js';
 import { hasInvalidCharacters } from '../common/text-input.js';
+import { BodyEntity } from '../modules/bodies/body.entity.js';
+import { levelOfCode } from '../modules/regions/region-extract.js';
 import { RegionsService } from '../modules/regions/regions.service.js';
-import { systemActor, type Actor } from './actor.js';
+import { regionPrefix, systemActor, type Actor } from './actor.js';
 import { AuditService } from '../modules/audit/audit.service.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { ROLES, UserEntity, type Role } from './user.entity.js';
@@ -26,6 +29,8 @@ export interface NewUser {
   password: string;
   role: Role;
   regionCode?: string | null;
+  /** DEPARTMENT users only: the county department they work for. */
+  bodyId?: string | null;
 }
 
 const USERNAME_RE = /^[A-Za-z0-9_.@-]{3,64}$/;
@@ -70,7 +75,7 @@ export class AuthService {
     }
     const user = await this.users.findOneBy({ id: claims.sub });
     if (!user) throw unauthenticated('登录凭证无效，请重新登录');
-    return { userId: user.id, username: user.username, role: user.role, regionCode: user.regionCode };
+    return { userId: user.id, username: user.username, role: user.role, regionCode: user.regionCode, bodyId: user.bodyId };
   }
 
   async createUser(actor: Actor, input: NewUser): Promise<UserEntity> {
@@ -97,18 +102,45 @@ export class AuthService {
         throw badInput('regionCode', `该角色的所辖区划须为县级或以上，“${region.name}”不是`);
       regionCode = region.code;
     }
+    const bodyId = input.bodyId ? (await this.departmentBody(input.role, regionCode, input.bodyId)).id : null;
     const taken = () => badInput('username', `用户名“${input.username}”已存在`);
     if (await this.users.existsBy({ username: input.username })) throw taken();
     const passwordHash = await hashPassword(input.password);
     return this.dataSource.transaction(async (em) => {
       if (await em.existsBy(UserEntity, { username: input.username })) throw taken();
-      const user = await em.save(em.create(UserEntity, { username: input.username, passwordHash, role: input.role, regionCode }));
+      const user = await em.save(em.create(UserEntity, { username: input.username, passwordHash, role: input.role, regionCode, bodyId }));
       await this.audit.record(em, actor, {
         action: 'createUser', entityType: 'User', entityId: user.id, regionCode,
-        after: { username: user.username, role: user.role, regionCode },
+        after: { username: user.username, role: user.role, regionCode, ...(bodyId ? { bodyId } : {}) },
       });
       return user;
     });
+  }
+
+  /** Links a DEPARTMENT user to the county department it works for (its task requests are issued by that body). */
+  async assignUserBody(actor: Actor, userId: string, bodyId: string): Promise<UserEntity> {
+    return this.dataSource.transaction(async (em) => {
+      const user = isUuid(userId) ? await em.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!user) throw notFound('未找到该用户');
+      const body = await this.departmentBody(user.role, user.regionCode, bodyId);
+      const before = user.bodyId;
+      user.bodyId = body.id;
+      const saved = await em.save(user);
+      await this.audit.record(em, actor, { action: 'assignUserBody', entityType: 'User', entityId: user.id, regionCode: user.regionCode, before: { bodyId: before }, after: { bodyId: body.id } });
+      return saved;
+    });
+  }
+
+  /** The body a DEPARTMENT user may be linked to: a county-level body inside the user's region. */
+  private async departmentBody(role: Role, regionCode: string | null, bodyId: string): Promise<BodyEntity> {
+    if (role !== 'DEPARTMENT') throw badInput('bodyId', '只有部门用户（DEPARTMENT）关联所属部门');
+    const body = isUuid(bodyId) ? await this.dataSource.getRepository(BodyEntity).findOneBy({ id: bodyId }) : null;
+    if (!body) throw badInput('bodyId', '未找到该主体，请先在主体目录中登记');
+    if (!regionCode || !body.regionCode.startsWith(regionPrefix(regionCode)))
+      throw badInput('bodyId', `“${body.name}”不在该用户的所辖区划内`);
+    if (['TOWNSHIP', 'VILLAGE'].includes(levelOfCode(body.regionCode)))
+      throw badInput('bodyId', `部门用户应关联县级（或以上）部门，“${body.name}”是乡镇或村级主体`);
+    return body;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { BodyEntity } from '../modules/bodies/body.entity.js';
 import { RegionEntity } from '../modules/regions/region.entity.js';
 
 export const ROLES = ['ADMIN', 'EDITOR', 'REVIEWER', 'TOWNSHIP', 'DEPARTMENT'] as const;
@@ -7,6 +8,7 @@ export type Role = (typeof ROLES)[number];
 @Entity('app_user')
 @Check('app_user_role_ck', `role IN ('ADMIN','EDITOR','REVIEWER','TOWNSHIP','DEPARTMENT')`)
 @Check('app_user_scope_ck', `role = 'ADMIN' OR region_code IS NOT NULL`)
+@Check('app_user_body_ck', `body_id IS NULL OR role = 'DEPARTMENT'`)
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -28,6 +30,14 @@ export class UserEntity {
   @ManyToOne(() => RegionEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'region_code', foreignKeyConstraintName: 'app_user_region_fk' })
   region?: RegionEntity;
+
+  /** The county department a DEPARTMENT user works for: the body its task requests are issued by. */
+  @Column({ type: 'uuid', nullable: true })
+  bodyId: string | null;
+
+  @ManyToOne(() => BodyEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'body_id', foreignKeyConstraintName: 'app_user_body_fk' })
+  body?: BodyEntity;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
