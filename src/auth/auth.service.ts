@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 import { badInput, notFound, unauthenticated } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
@@ -122,7 +122,7 @@ export class AuthService {
     return this.dataSource.transaction(async (em) => {
       const user = isUuid(userId) ? await em.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!user) throw notFound('未找到该用户');
-      const body = await this.departmentBody(user.role, user.regionCode, bodyId);
+      const body = await this.departmentBody(user.role, user.regionCode, bodyId, em);
       const before = user.bodyId;
       user.bodyId = body.id;
       const saved = await em.save(user);
@@ -132,9 +132,9 @@ export class AuthService {
   }
 
   /** The body a DEPARTMENT user may be linked to: a county-level body inside the user's region. */
-  private async departmentBody(role: Role, regionCode: string | null, bodyId: string): Promise<BodyEntity> {
+  private async departmentBody(role: Role, regionCode: string | null, bodyId: string, em: EntityManager = this.dataSource.manager): Promise<BodyEntity> {
     if (role !== 'DEPARTMENT') throw badInput('bodyId', '只有部门用户（DEPARTMENT）关联所属部门');
-    const body = isUuid(bodyId) ? await this.dataSource.getRepository(BodyEntity).findOneBy({ id: bodyId }) : null;
+    const body = isUuid(bodyId) ? await em.findOneBy(BodyEntity, { id: bodyId }) : null;
     if (!body) throw badInput('bodyId', '未找到该主体，请先在主体目录中登记');
     if (!regionCode || !body.regionCode.startsWith(regionPrefix(regionCode)))
       throw badInput('bodyId', `“${body.name}”不在该用户的所辖区划内`);

@@ -32,12 +32,18 @@ function csvCell(value: string): string {
  */
 export function writeCsv(kind: ListKind, items: SheetItem[]): Buffer {
   const columns = STANDARD_COLUMNS[kind];
-  const lines = [columns.map(([, header]) => csvCell(header)).join(',')];
-  for (const item of items) {
-    const row = itemToSheetRow(item);
-    lines.push(columns.map(([field]) => csvCell(row[field])).join(','));
-  }
-  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+  return csvTable([
+    columns.map(([, header]) => header),
+    ...items.map((item) => {
+      const row = itemToSheetRow(item);
+      return columns.map(([field]) => row[field]);
+    }),
+  ]);
+}
+
+/** Rows of cells (the first the header) as such a CSV: BOM, RFC 4180 quoting, CRLF. */
+export function csvTable(rows: string[][]): Buffer {
+  return Buffer.from(`\uFEFF${rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`, 'utf8');
 }
 
 /** Column widths in characters (a CJK character counts about two). */
@@ -48,7 +54,7 @@ const WIDTH: Record<SheetField, number> = {
 };
 
 const THIN = { style: 'thin' as const, color: { argb: 'FF808080' } };
-const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+export const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
 /**
  * A list as an .xlsx a county office prints and files: a merged title row (township, list kind,
