@@ -11,6 +11,9 @@ export interface LedgerTable {
   rows: string[][];
 }
 
+/** Columns 1…VERDICT_COLUMNS-1 are the requests and their verdicts; the rest the reporting burden (the page shows them as two tables). */
+export const VERDICT_COLUMNS = 12;
+
 export const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 function cells(name: string, r: BurdenLedgerRowModel): string[] {
