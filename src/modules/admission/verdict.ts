@@ -91,22 +91,22 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
   let requesterIsLead: boolean | null = null;
   switch (verdict) {
     case 'IN_LIST_LEAD':
-      reasons.push(`任务属于${townshipName}的基本履职事项${describe(best)}，由${best.accountableBodyName}负责`);
+      reasons.push(`任务属于${townshipName}的基本履职事项：${describe(best)}，由${best.accountableBodyName}负责`);
       break;
     case 'IN_LIST_COOPERATE':
       requesterIsLead = best.accountableBodyId === requesterBodyId;
-      reasons.push(`任务属于${townshipName}的配合履职事项${describe(best)}：由${best.accountableBodyName}牵头，乡镇只承担配合职责`);
+      reasons.push(`任务属于${townshipName}的配合履职事项：${describe(best)}，由${best.accountableBodyName}牵头，乡镇只承担配合职责`);
       if (!requesterIsLead) reasons.push(`提出任务的${requesterName}不是该事项的牵头部门${best.accountableBodyName}，请核实`);
       break;
     case 'RECLAIMED':
       requesterIsLead = best.accountableBodyId === requesterBodyId;
-      reasons.push(`任务属于已由${best.accountableBodyName}收回的事项${describe(best)}，不得再交由乡镇承担`);
+      reasons.push(`任务属于已由${best.accountableBodyName}收回的事项：${describe(best)}，不得再交由${townshipName}承担`);
       break;
     default:
       reasons.push(`匹配的事项${describe(best)}在清单中未注明乡镇的角色，须经县级准入`);
   }
   if (corroborated) reasons.push(`所称依据${best.citedArticles.join('、')}与该事项引用的条款一致`);
-  else if (citedNote) reasons.push(`${citedNote}`);
+  else if (citedNote) reasons.push(citedNote);
   if (rival) reasons.push(`另一事项${describe(rival)}也相符，结论不同，请人工核对`);
   else if (!sure) reasons.push('匹配程度一般，请人工核对');
   const needsDecision = verdict === 'NOT_IN_LIST' || !sure || (verdict === 'IN_LIST_COOPERATE' && requesterIsLead === false);
