@@ -94,7 +94,16 @@ async function submit(
     content: c.content,
     requestedStart: c.requestedStart,
     deadline: c.deadline ?? null,
-    reporting: c.reporting,
+    // Only the fields the API knows: a set may carry more.
+    reporting: {
+      frequency: c.reporting.frequency,
+      sameDay: c.reporting.sameDay ?? false,
+      forms: c.reporting.forms ?? [],
+      photos: c.reporting.photos ?? false,
+      meetings: c.reporting.meetings ?? false,
+      responsibilityLetter: c.reporting.responsibilityLetter ?? false,
+      assessmentWeight: c.reporting.assessmentWeight ?? null,
+    },
     claimedBasis: c.claimedBasis ?? null,
   };
   const r = await gql(SUBMIT, { i: input });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** One case of an admission evaluation set (README.md beside this file). */
 export interface AdmissionCase {
+  id?: string;
   issuingBody: string;
   targets: string[];
   title: string;
@@ -98,7 +99,7 @@ export function score(cases: AdmissionCase[], answers: CaseAnswer[]): AdmissionF
   let flagsExpected = 0;
   cases.forEach((c, i) => {
     const answer = answers[i];
-    const label = `${c.title}（${c.issuingBody}，${c.requestedStart}）`;
+    const label = `${c.id ? `${c.id} ` : ''}${c.title}（${c.issuingBody}，${c.requestedStart}）`;
     if (answer.error) f.misses.push(`${label}: error ${answer.error}`);
     const expectedFlags = new Set(c.expectedFlags.map((k) => FLAG_NAME_MAP[k] ?? k));
     const got = new Set(answer.flags);
