@@ -131,15 +131,15 @@ export class AuthService {
     });
   }
 
-  /** The body a DEPARTMENT user may be linked to: a county-level body inside the user's region. */
+  /** The body a DEPARTMENT user may be linked to: a county body inside the user's region. */
   private async departmentBody(role: Role, regionCode: string | null, bodyId: string, em: EntityManager = this.dataSource.manager): Promise<BodyEntity> {
     if (role !== 'DEPARTMENT') throw badInput('bodyId', '只有部门用户（DEPARTMENT）关联所属部门');
     const body = isUuid(bodyId) ? await em.findOneBy(BodyEntity, { id: bodyId }) : null;
     if (!body) throw badInput('bodyId', '未找到该主体，请先在主体目录中登记');
     if (!regionCode || !body.regionCode.startsWith(regionPrefix(regionCode)))
       throw badInput('bodyId', `“${body.name}”不在该用户的所辖区划内`);
-    if (['TOWNSHIP', 'VILLAGE'].includes(levelOfCode(body.regionCode)))
-      throw badInput('bodyId', `部门用户应关联县级（或以上）部门，“${body.name}”是乡镇或村级主体`);
+    // Task requests are issued by county departments (see AdmissionService.issuingBody).
+    if (levelOfCode(body.regionCode) !== 'COUNTY') throw badInput('bodyId', `部门用户应关联县级部门，“${body.name}”不是县级主体`);
     return body;
   }
 
