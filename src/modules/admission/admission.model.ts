@@ -89,8 +89,6 @@ export class BurdenLedgerRowModel {
   flags: BurdenFlagCountModel[];
   @Field(() => Float, { description: 'recurring reports a month the requirements ask of all the townships together' })
   reportingEventsPerMonth: number;
-
-  bodyId: string | null;
 }
 
 @ObjectType('BurdenLedger', { description: '减负台账：各部门向乡镇派发任务的情况' })

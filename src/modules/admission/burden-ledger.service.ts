@@ -20,16 +20,17 @@ function dayAfter(date: string): string {
 
 /**
  * The requests of a region and period: those with a target township in the region, submitted in
- * the period; their targets in the region only. Rates of recurring reports per month come as JSON.
+ * the period; their targets in the region only. Both are materialized (a few thousand rows for a
+ * county's year) so that the joins below are hashed, whatever the planner guesses of the CTEs.
+ * Rates of recurring reports per month come as JSON.
  */
 const SCOPE_SQL = `
-  req AS (
+  tgt AS MATERIALIZED (
+    SELECT t.request_id, t.township_code, t.verdict FROM task_target t WHERE t.township_code BETWEEN $1 AND $2
+  ), req AS MATERIALIZED (
     SELECT r.id, r.issuing_body_id, r.status, r.flags, r.reporting_frequency FROM task_request r
     WHERE ($3::timestamptz IS NULL OR r.submitted_at >= $3) AND ($4::timestamptz IS NULL OR r.submitted_at < $4)
-      AND EXISTS (SELECT 1 FROM task_target t WHERE t.request_id = r.id AND t.township_code BETWEEN $1 AND $2)
-  ), tgt AS (
-    SELECT t.request_id, t.township_code, t.verdict FROM task_target t JOIN req ON req.id = t.request_id
-    WHERE t.township_code BETWEEN $1 AND $2
+      AND r.id IN (SELECT request_id FROM tgt)
   )`;
 
 const COUNTS_SQL = `WITH ${SCOPE_SQL}
@@ -86,7 +87,6 @@ export class BurdenLedgerService {
       return BURDEN_FLAG_KINDS.filter((k) => counted.has(k)).map((kind) => ({ kind, label: FLAG_LABELS[kind], requests: counted.get(kind)! }));
     };
     const toRow = (c: Record<string, any> | undefined, bodyId: string | null): BurdenLedgerRowModel => ({
-      bodyId,
       body: bodyId ? bodyById.get(bodyId) ?? null : null,
       requests: c?.requests ?? 0,
       townshipsReached: c?.townships ?? 0,
