@@ -235,6 +235,22 @@ describe('task admission (职责准入) and the burden ledger', () => {
     expect(jiangyinReviewer).toEqual([]);
   });
 
+  it('the requests with their targets, matches, bodies, versions and citations: a bounded number of statements, however many', async () => {
+    const logger = app.dataSource.logger;
+    const original = logger.logQuery;
+    let statements = 0;
+    logger.logQuery = (...args: Parameters<typeof original>) => (statements++, original.apply(logger, args));
+    try {
+      const all = ok(await app.adminGql(`{ taskRequests(first: 20) { ${REQUEST_FIELDS} } }`, {}, tokens.reviewer), 'taskRequests');
+      expect(all.length).toBeGreaterThanOrEqual(4);
+      expect(all.flatMap((r: any) => r.targets).length).toBeGreaterThan(20);
+    } finally {
+      logger.logQuery = original;
+    }
+    console.log(`taskRequests: ${statements} statements`);
+    expect(statements).toBeLessThanOrEqual(8);
+  });
+
   it('a department submits for its own body only; an unlinked department user cannot submit; a reviewer cannot submit at all', async () => {
     expect(codeOf(await submit(tokens.unlinked, { ...NOT_LISTED, targetCodes: [TOWN_A] }))).toBe('FORBIDDEN');
     expect(codeOf(await submit(tokens.culture, { ...NOT_LISTED, targetCodes: [TOWN_A], issuingBodyId: bodyIds.police }))).toBe('FORBIDDEN');

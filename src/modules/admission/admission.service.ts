@@ -23,6 +23,8 @@ import { decideVerdict, type Candidate, type VerdictOutcome } from './verdict.js
 
 const LIMITS = { title: 200, content: 5000, basis: 2000, listElements: 30, element: 200, condition: 1000, reason: 2000, targets: 300 };
 const PAGE_MAX = 200;
+/** Requests answered when `first` is not given. */
+export const DEFAULT_TASK_REQUESTS = 50;
 
 /** A request's fields once checked. */
 interface CheckedRequest extends TaskText {
@@ -173,7 +175,7 @@ export class AdmissionService {
 
   /** Requests the actor may see, newest first; `regionCode` narrows to a county or a township targeted. */
   async list(actor: Actor, filter: { regionCode?: string | null; status?: string | null; first?: number | null }): Promise<TaskRequestModel[]> {
-    const first = filter.first ?? 50;
+    const first = filter.first ?? DEFAULT_TASK_REQUESTS;
     if (!Number.isInteger(first) || first < 1 || first > PAGE_MAX) throw badInput('first', `first 应为1至${PAGE_MAX}之间的整数`);
     const regionCode = filter.regionCode ? this.regions.parseCode(filter.regionCode, 'regionCode') : null;
     return this.query(actor, { regionCode, status: filter.status ?? null, first });
