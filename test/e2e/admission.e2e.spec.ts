@@ -15,7 +15,7 @@ const REQUEST_FIELDS = `id status submittedBy decision decisionReason decidedBy 
   targets { township { code name } verdict confidence needsDecision requesterIsLead reasons
     listVersions { number kind }
     draftVersion { id changeReason status }
-    matches { itemCode name townshipRole score citedArticles accountableBody { name } version { number } citations { label } } }`;
+    matches { itemCode name townshipRole townshipDuty score citedArticles accountableBody { name } version { number } citations { label } } }`;
 const SUBMIT = `mutation($i: TaskRequestInput!) { submitTaskRequest(input: $i) { ${REQUEST_FIELDS} } }`;
 const DECIDE = `mutation($id: ID!, $d: AdmissionDecision!, $r: String, $c: AdmissionConditionsInput) {
   decideTaskRequest(id: $id, decision: $d, reason: $r, conditions: $c) { ${REQUEST_FIELDS} } }`;
@@ -147,6 +147,27 @@ describe('task admission (职责准入) and the burden ledger', () => {
     expect(request.flags.map((f: any) => f.kind)).toEqual(['DUPLICATE_FORMS']);
     const refused = await app.adminGql(DECIDE, { id: request.id, d: 'ADMITTED' }, tokens.reviewer);
     expect(errorOf(refused).code).toBe('CONFLICT');
+  });
+
+  it('a cooperative matter asked by a department that is not its lead: IN_LIST_COOPERATE, the lead and the township\'s duty named, left to the county', async () => {
+    const request = ok(
+      await submit(app.adminToken, {
+        issuingBodyId: await bodyNamed('宜兴市应急管理局'),
+        targetCodes: ['320282100'],
+        title: '瓶装燃气安全专项整治',
+        content: '请张渚镇开展瓶装燃气安全专项整治，排查餐饮场所瓶装燃气使用隐患。',
+        requestedStart: START,
+        reporting: { frequency: 'MONTHLY' },
+      }),
+      'submitTaskRequest',
+    );
+    const a = target(request, TOWN_A);
+    expect(a).toMatchObject({ verdict: 'IN_LIST_COOPERATE', needsDecision: true, requesterIsLead: false });
+    expect(a.matches[0]).toMatchObject({ itemCode: '320282-100-PH-003', townshipRole: 'COOPERATE', accountableBody: { name: '宜兴市住房和城乡建设局' } });
+    expect(a.matches[0].townshipDuty).toBeTruthy();
+    expect(a.reasons.join()).toContain(`由宜兴市住房和城乡建设局牵头，乡镇只承担配合职责：${a.matches[0].townshipDuty}`);
+    expect(a.reasons.join()).toContain('宜兴市应急管理局不是该事项的牵头部门');
+    expect(request.status).toBe('AWAITING_DECISION');
   });
 
   describe('a request for something in no list', () => {

@@ -35,7 +35,7 @@ describe('burden flags', () => {
 
 const candidate = (over: Partial<Candidate>): Candidate => ({
   itemId: over.itemCode ?? 'id', itemCode: 'X-JB-001', name: '事项', kind: 'RESPONSIBILITY', section: 'BASIC', townshipRole: 'LEAD',
-  accountableBodyId: 'town', versionId: 'v', score: 0, matchedTerms: [], citedArticles: [], accountableBodyName: '某镇人民政府', listLabel: '责任清单第1版',
+  accountableBodyId: 'town', townshipDuty: null, versionId: 'v', score: 0, matchedTerms: [], citedArticles: [], accountableBodyName: '某镇人民政府', listLabel: '责任清单第1版',
   ...over,
 });
 const input = (candidates: Candidate[], over: Partial<VerdictInput> = {}): VerdictInput => ({
@@ -72,9 +72,13 @@ describe('verdicts', () => {
   });
 
   it('cooperation: names the lead; a requester other than the lead needs a decision', () => {
-    const item = { itemCode: 'PH-003', townshipRole: 'COOPERATE' as const, section: 'COOPERATIVE' as const, score: SURE_SCORE + 2, accountableBodyId: 'housing', accountableBodyName: '宜兴市住房和城乡建设局' };
+    const item = {
+      itemCode: 'PH-003', townshipRole: 'COOPERATE' as const, section: 'COOPERATIVE' as const, score: SURE_SCORE + 2,
+      accountableBodyId: 'housing', accountableBodyName: '宜兴市住房和城乡建设局', townshipDuty: '督促瓶装燃气用户落实安全措施',
+    };
     const byLead = decideVerdict(input([candidate(item)], { requesterBodyId: 'housing' }));
     expect(byLead).toMatchObject({ verdict: 'IN_LIST_COOPERATE', confidence: 'HIGH', needsDecision: false, requesterIsLead: true });
+    expect(byLead.reasons[0]).toContain('由宜兴市住房和城乡建设局牵头，乡镇只承担配合职责：督促瓶装燃气用户落实安全措施');
     const byOther = decideVerdict(input([candidate(item)]));
     expect(byOther).toMatchObject({ verdict: 'IN_LIST_COOPERATE', needsDecision: true, requesterIsLead: false });
     expect(byOther.reasons.join()).toContain('不是该事项的牵头部门宜兴市住房和城乡建设局');

@@ -213,6 +213,8 @@ export class VerdictMatchModel {
   townshipRole: TownshipRole;
   @Field(() => BodyModel)
   accountableBody?: BodyModel;
+  @Field(() => String, { nullable: true, description: "the township's duty in the item (its cooperating duty for a cooperative item)" })
+  townshipDuty: string | null;
   @Field(() => Float, { description: "the search engine's score; 0 when found by its citations only" })
   score: number;
   @Field(() => [String])

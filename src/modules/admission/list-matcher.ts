@@ -68,6 +68,7 @@ export class ListMatcher {
       section: a.item.section,
       townshipRole: a.townshipRole,
       accountableBodyId: a.accountableBodyId,
+      townshipDuty: a.item.townshipDuty,
       versionId: a.version.id,
       score: a.score,
       matchedTerms: a.matchedTerms,
@@ -89,7 +90,7 @@ export class ListMatcher {
     if (!claimed.length || !versions.length) return [];
     const rows: Record<string, any>[] = await this.dataSource.query(
       `WITH versions AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[]) AS v(list_id, number, version_id))
-       SELECT i.id, i.item_code, i.name, i.kind, i.section, i.township_role, i.accountable_body_id, v.version_id,
+       SELECT i.id, i.item_code, i.name, i.kind, i.section, i.township_role, i.accountable_body_id, i.township_duty, v.version_id,
               c.instrument_id, c.instrument_title, c.article
        FROM versions v
        JOIN list_item i ON i.list_id = v.list_id AND NOT i.pending AND i.from_version <= v.number AND (i.to_version IS NULL OR i.to_version > v.number)
@@ -106,7 +107,7 @@ export class ListMatcher {
       if (!shared.length) continue;
       const match = byItem.get(r.id) ?? {
         itemId: r.id, itemCode: r.item_code, name: r.name, kind: r.kind, section: r.section, townshipRole: r.township_role,
-        accountableBodyId: r.accountable_body_id, versionId: r.version_id, score: 0, matchedTerms: [], citedArticles: [],
+        accountableBodyId: r.accountable_body_id, townshipDuty: r.township_duty, versionId: r.version_id, score: 0, matchedTerms: [], citedArticles: [],
       };
       match.citedArticles = [...new Set([...match.citedArticles, ...shared.map((c) => c.label)])];
       byItem.set(r.id, match);

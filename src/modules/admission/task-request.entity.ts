@@ -49,6 +49,8 @@ export interface StoredMatch {
   section: ListSection | null;
   townshipRole: TownshipRole;
   accountableBodyId: string;
+  /** The township's own duty in the item (for a cooperative item: its cooperating duty). */
+  townshipDuty: string | null;
   versionId: string;
   /** The search engine's score; 0 when the item was found by its citations only. */
   score: number;

@@ -95,7 +95,7 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
       break;
     case 'IN_LIST_COOPERATE':
       requesterIsLead = best.accountableBodyId === requesterBodyId;
-      reasons.push(`任务属于${townshipName}的配合履职事项：${describe(best)}，由${best.accountableBodyName}牵头，乡镇只承担配合职责`);
+      reasons.push(`任务属于${townshipName}的配合履职事项：${describe(best)}，由${best.accountableBodyName}牵头，乡镇只承担配合职责${best.townshipDuty ? `：${best.townshipDuty}` : ''}`);
       if (!requesterIsLead) reasons.push(`提出任务的${requesterName}不是该事项的牵头部门${best.accountableBodyName}，请核实`);
       break;
     case 'RECLAIMED':
