@@ -6,6 +6,7 @@ import { ANONYMOUS } from '../auth/actor.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { QuanzeConfig } from '../config/config.js';
 import { DEFAULT_ANSWERS } from '../modules/accountability/accountability.service.js';
+import { DEFAULT_TASK_REQUESTS } from '../modules/admission/admission.service.js';
 import { DEFAULT_ITEMS_PAGE } from '../modules/lists/item.repository.js';
 import { apiLimitsPlugin, noIntrospectionRule } from './api-limits.plugin.js';
 import { formatGraphQLError } from './error-formatting.js';
@@ -16,7 +17,7 @@ import { dropPublicResponsesOnMutation, publicResponseCachePlugin } from './resp
 import type { ReadCache } from '../common/read-cache.js';
 
 /** The services' own defaults of `first`, for the complexity estimate when a query gives none. */
-const FIRST_DEFAULTS = { 'Query.whoIsAccountable': DEFAULT_ANSWERS, 'ListVersion.items': DEFAULT_ITEMS_PAGE };
+const FIRST_DEFAULTS = { 'Query.whoIsAccountable': DEFAULT_ANSWERS, 'ListVersion.items': DEFAULT_ITEMS_PAGE, 'Query.taskRequests': DEFAULT_TASK_REQUESTS };
 /**
  * Typical sizes of lists without `first`, for the estimate (others count LIST_ESTIMATE = 10):
  * a region has up to ~20 children; an item cites a few articles and names a few cooperating bodies.
@@ -28,6 +29,9 @@ const LIST_ESTIMATES = {
   'ListItem.cooperating': 3,
   'AccountabilityAnswer.citations': 3,
   'AccountabilityAnswer.cooperating': 3,
+  'TaskTarget.matches': 5,
+  'TaskTarget.listVersions': 2,
+  'VerdictMatch.citations': 3,
 };
 
 /**

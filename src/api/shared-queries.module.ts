@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AccountabilityModule } from '../modules/accountability/accountability.module.js';
 import { AccountabilityResolver } from '../modules/accountability/accountability.resolver.js';
+import { AdmissionModule } from '../modules/admission/admission.module.js';
+import { BurdenLedgerResolver } from '../modules/admission/admission.resolver.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesResolver } from '../modules/bodies/bodies.resolver.js';
 import { ListsModule } from '../modules/lists/lists.module.js';
@@ -10,7 +12,7 @@ import { RegionsResolver } from '../modules/regions/regions.resolver.js';
 
 /** Resolvers served on both endpoints; what each caller sees is decided in the services. */
 @Module({
-  imports: [RegionsModule, BodiesModule, ListsModule, AccountabilityModule],
-  providers: [RegionsResolver, BodiesResolver, ListVersionsQueryResolver, ListItemResolver, CooperatingDutyResolver, AccountabilityResolver],
+  imports: [RegionsModule, BodiesModule, ListsModule, AccountabilityModule, AdmissionModule],
+  providers: [RegionsResolver, BodiesResolver, ListVersionsQueryResolver, ListItemResolver, CooperatingDutyResolver, AccountabilityResolver, BurdenLedgerResolver],
 })
 export class SharedQueriesModule {}

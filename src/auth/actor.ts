@@ -9,6 +9,8 @@ export interface Actor {
   role: Role | null;
   /** 12-digit region code of the user's scope; null = everywhere (ADMIN) or anonymous. */
   regionCode: string | null;
+  /** The body a DEPARTMENT user works for (its task requests are issued by it); absent otherwise. */
+  bodyId?: string | null;
 }
 
 export const ANONYMOUS: Actor = Object.freeze({ userId: null, username: null, role: null, regionCode: null });

@@ -33,6 +33,9 @@ export class UserModel {
 
   @Field({ description: '账号已停用' })
   disabled: boolean;
+
+  @Field(() => ID, { nullable: true, description: 'DEPARTMENT users: the county department (body) they work for' })
+  bodyId: string | null;
 }
 
 @InputType('UserInput', { registerIn: () => AdminSchemaScope })
@@ -48,4 +51,7 @@ export class UserInput {
 
   @Field(() => String, { nullable: true })
   regionCode?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'DEPARTMENT users only: the county department (body) they work for' })
+  bodyId?: string | null;
 }

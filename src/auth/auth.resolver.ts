@@ -14,6 +14,7 @@ const toUserModel = (u: UserEntity): UserModel => ({
   role: u.role,
   regionCode: u.regionCode,
   disabled: !!u.disabledAt,
+  bodyId: u.bodyId,
 });
 
 @Resolver()
@@ -76,5 +77,11 @@ export class AuthResolver {
     // A wrong current password counts as a failed login of the user from that address.
     const user = await this.throttle.attempt(ctx.actor.username ?? '', ctx.req.ip ?? 'unknown', () => this.users.changePassword(ctx.actor, currentPassword, newPassword));
     return { token: this.auth.issueToken(user), role: user.role, regionCode: user.regionCode };
+  }
+
+  @Mutation(() => UserModel, { description: '把部门用户关联到所属部门（主体），其提交的准入申请以该部门名义发出' })
+  @RequirePermission(Permission.MANAGE_USERS)
+  async assignUserBody(@Args('userId', { type: () => ID }) userId: string, @Args('bodyId', { type: () => ID }) bodyId: string, @Context() ctx: GraphQLRequestContext): Promise<UserModel> {
+    return toUserModel(await this.users.assignUserBody(ctx.actor, userId, bodyId));
   }
 }

@@ -64,7 +64,7 @@ export class AuthService {
     }
     const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: claims.sub });
     if (!user || user.disabledAt || (claims.ver ?? 0) !== user.tokenVersion) throw unauthenticated('登录凭证已失效，请重新登录');
-    return { userId: user.id, username: user.username, role: user.role, regionCode: user.regionCode };
+    return { userId: user.id, username: user.username, role: user.role, regionCode: user.regionCode, bodyId: user.bodyId };
   }
 
   /**

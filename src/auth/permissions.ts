@@ -18,6 +18,12 @@ export enum Permission {
   CHANGE_OWN_PASSWORD = 'CHANGE_OWN_PASSWORD',
   MANAGE_BODIES = 'MANAGE_BODIES',
   MANAGE_CATALOGUE = 'MANAGE_CATALOGUE',
+  /** Submitting a task for townships (职责准入): a department for its own body, the county office on a department's behalf. */
+  SUBMIT_TASK_REQUESTS = 'SUBMIT_TASK_REQUESTS',
+  /** Reading task requests and their verdicts (a department its own, a county its county's, a township those sent to it). */
+  READ_TASK_REQUESTS = 'READ_TASK_REQUESTS',
+  /** Admitting or declining a task the lists do not settle; never one's own request. */
+  DECIDE_TASK_REQUESTS = 'DECIDE_TASK_REQUESTS',
   /** Logging in: the one admin operation open without a token. */
   LOGIN = 'LOGIN',
 }
@@ -26,8 +32,14 @@ export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.R
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ADMIN: new Set(Object.values(Permission)),
-  EDITOR: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.EDIT_LISTS, Permission.PUBLISH_LISTS, Permission.READ_AUDIT, Permission.CHANGE_OWN_PASSWORD]),
-  REVIEWER: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.REVIEW_LISTS, Permission.READ_AUDIT, Permission.CHANGE_OWN_PASSWORD]),
-  TOWNSHIP: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.CHANGE_OWN_PASSWORD]),
-  DEPARTMENT: new Set([Permission.READ_PUBLISHED, Permission.CHANGE_OWN_PASSWORD]),
+  EDITOR: new Set([
+    Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.EDIT_LISTS, Permission.PUBLISH_LISTS, Permission.READ_AUDIT,
+    Permission.SUBMIT_TASK_REQUESTS, Permission.READ_TASK_REQUESTS, Permission.CHANGE_OWN_PASSWORD,
+  ]),
+  REVIEWER: new Set([
+    Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.REVIEW_LISTS, Permission.READ_AUDIT, Permission.READ_TASK_REQUESTS,
+    Permission.DECIDE_TASK_REQUESTS, Permission.CHANGE_OWN_PASSWORD,
+  ]),
+  TOWNSHIP: new Set([Permission.READ_PUBLISHED, Permission.READ_DRAFTS, Permission.READ_TASK_REQUESTS, Permission.CHANGE_OWN_PASSWORD]),
+  DEPARTMENT: new Set([Permission.READ_PUBLISHED, Permission.SUBMIT_TASK_REQUESTS, Permission.READ_TASK_REQUESTS, Permission.CHANGE_OWN_PASSWORD]),
 };

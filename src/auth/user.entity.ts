@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { BodyEntity } from '../modules/bodies/body.entity.js';
 import { RegionEntity } from '../modules/regions/region.entity.js';
 
 export const ROLES = ['ADMIN', 'EDITOR', 'REVIEWER', 'TOWNSHIP', 'DEPARTMENT'] as const;
@@ -9,6 +10,7 @@ export type Role = (typeof ROLES)[number];
 @Check('app_user_scope_ck', `role = 'ADMIN' OR region_code IS NOT NULL`)
 // Unique on lower(username): `Admin` is `admin` (migration 1796303798929).
 @Index('app_user_username_lower_uq', { synchronize: false })
+@Check('app_user_body_ck', `body_id IS NULL OR role = 'DEPARTMENT'`)
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -38,6 +40,13 @@ export class UserEntity {
   /** Set while the account is disabled: no login, no token works. */
   @Column({ type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
+  /** The county department a DEPARTMENT user works for: the body its task requests are issued by. */
+  @Column({ type: 'uuid', nullable: true })
+  bodyId: string | null;
+
+  @ManyToOne(() => BodyEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'body_id', foreignKeyConstraintName: 'app_user_body_fk' })
+  body?: BodyEntity;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -5,6 +5,9 @@ import { badInput, forbidden, notFound, unauthenticated } from '../common/domain
 import { isUuid } from '../common/ids.js';
 import { hasInvalidCharacters, normalizeName } from '../common/text-input.js';
 import { AuditService } from '../modules/audit/audit.service.js';
+import { BodyEntity } from '../modules/bodies/body.entity.js';
+import { levelOfCode } from '../modules/regions/region-extract.js';
+import { regionPrefix } from '../modules/regions/region-code.js';
 import { RegionsService } from '../modules/regions/regions.service.js';
 import type { Actor } from './actor.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -15,6 +18,8 @@ export interface NewUser {
   password: string;
   role: Role;
   regionCode?: string | null;
+  /** DEPARTMENT users only: the county department they work for. */
+  bodyId?: string | null;
 }
 
 const USERNAME_RE = /^[A-Za-z0-9_.@-]{3,64}$/;
@@ -77,6 +82,7 @@ export class UsersService {
     requirePassword('password', input.password);
     // Everything that can be refused is checked before the (deliberately slow) hash is computed.
     const regionCode = await this.scopeOf(input.role, input.regionCode);
+    const bodyId = input.bodyId ? (await this.departmentBody(input.role, regionCode, input.bodyId)).id : null;
     const taken = (existing: UserEntity) =>
       badInput('username', existing.username === username ? `用户名“${username}”已存在` : `用户名“${username}”与已有的“${existing.username}”相同（用户名不区分大小写）`);
     const before = await this.findByUsername(username);
@@ -85,10 +91,10 @@ export class UsersService {
     return this.dataSource.transaction(async (em) => {
       const existing = await this.findByUsername(username, em);
       if (existing) throw taken(existing);
-      const user = await em.save(em.create(UserEntity, { username, passwordHash, role: input.role, regionCode }));
+      const user = await em.save(em.create(UserEntity, { username, passwordHash, role: input.role, regionCode, bodyId }));
       await this.audit.record(em, actor, {
         action: 'createUser', entityType: 'User', entityId: user.id, regionCode,
-        after: { username: user.username, role: user.role, regionCode },
+        after: { username: user.username, role: user.role, regionCode, ...(bodyId ? { bodyId } : {}) },
       });
       return user;
     });
@@ -100,10 +106,37 @@ export class UsersService {
     return this.change(actor, id, 'updateUser', (user) => {
       const before = { role: user.role, regionCode: user.regionCode };
       if (user.role === role && user.regionCode === regionCode) return null;
+      // A department link holds for a DEPARTMENT user in its region only: assigned again after a move.
+      if (role !== 'DEPARTMENT' || regionCode !== user.regionCode) user.bodyId = null;
       user.role = role;
       user.regionCode = regionCode;
       return { before, after: { role, regionCode }, revokeTokens: true };
     });
+  }
+
+  /** Links a DEPARTMENT user to the county department it works for (its task requests are issued by that body). */
+  async assignUserBody(actor: Actor, id: string, bodyId: string): Promise<UserEntity> {
+    const user = isUuid(id) ? await this.dataSource.getRepository(UserEntity).findOneBy({ id }) : null;
+    if (!user) throw notFound('未找到该用户');
+    const body = await this.departmentBody(user.role, user.regionCode, bodyId);
+    return this.change(actor, id, 'assignUserBody', (locked) => {
+      if (locked.bodyId === body.id) return null;
+      const before = { bodyId: locked.bodyId };
+      locked.bodyId = body.id;
+      return { before, after: { bodyId: body.id }, revokeTokens: true };
+    });
+  }
+
+  /** The body a DEPARTMENT user may be linked to: a county body inside the user's region. */
+  private async departmentBody(role: Role, regionCode: string | null, bodyId: string): Promise<BodyEntity> {
+    if (role !== 'DEPARTMENT') throw badInput('bodyId', '只有部门用户（DEPARTMENT）关联所属部门');
+    const body = isUuid(bodyId) ? await this.dataSource.getRepository(BodyEntity).findOneBy({ id: bodyId }) : null;
+    if (!body) throw badInput('bodyId', '未找到该主体，请先在主体目录中登记');
+    if (!regionCode || !body.regionCode.startsWith(regionPrefix(regionCode)))
+      throw badInput('bodyId', `“${body.name}”不在该用户的所辖区划内`);
+    // Task requests are issued by county departments (see AdmissionService.issuingBody).
+    if (levelOfCode(body.regionCode) !== 'COUNTY') throw badInput('bodyId', `部门用户应关联县级部门，“${body.name}”不是县级主体`);
+    return body;
   }
 
   async disableUser(actor: Actor, id: string): Promise<UserEntity> {

@@ -1,4 +1,5 @@
 import { UserEntity } from '../auth/user.entity.js';
+import { TaskRequestEntity, TaskTargetEntity } from '../modules/admission/task-request.entity.js';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { SearchSynonymEntity } from '../modules/accountability/search-synonym.entity.js';
 import { BodyEntity } from '../modules/bodies/body.entity.js';
@@ -25,4 +26,6 @@ export const entities = [
   ItemCitationEntity,
   SearchSynonymEntity,
   AuditEventEntity,
+  TaskRequestEntity,
+  TaskTargetEntity,
 ];

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdmissionModule } from '../modules/admission/admission.module.js';
 import { AssetsController } from './assets.controller.js';
+import { LedgerPageController } from './portal/ledger.controller.js';
 import { PortalController } from './portal/portal.controller.js';
 import { UnknownPageFilter } from './unknown-page.filter.js';
 import { WebAssets } from './web-assets.js';
@@ -12,7 +14,8 @@ import { WebErrorFilter } from './web-error.filter.js';
  * ListReadService like `/graphql`.
  */
 @Module({
-  controllers: [AssetsController, PortalController],
+  imports: [AdmissionModule],
+  controllers: [AssetsController, PortalController, LedgerPageController],
   providers: [WebAssets, WebErrorFilter, { provide: APP_FILTER, useClass: UnknownPageFilter }],
 })
 export class WebModule {}

@@ -156,6 +156,15 @@ describe('bad input to every input field of every mutation (development settings
     ok(await api.submit(editor, approved.id), 'submitForReview');
     ok(await api.approve(reviewer, approved.id, '同意'), 'approveVersion');
     const [body] = await app.dataSource.query(`SELECT id FROM body WHERE name = '西渚镇农业服务中心'`);
+    // task admission: a county department, a user to link to it, a request awaiting the county's decision
+    const [department] = await app.dataSource.query(`SELECT id FROM body WHERE name = '宜兴市民政局'`);
+    const unlinked = ok(await app.adminGql('mutation { createUser(input: { username: "hi-department", password: "hi-department-password-1", role: DEPARTMENT, regionCode: "320282" }) { id } }'), 'createUser');
+    const task = {
+      issuingBodyId: department.id, targetCodes: [XIZHU], title: '困难群众走访慰问', content: '请各镇走访慰问困难群众。', requestedStart: '2026-09-01',
+      deadline: '2026-12-31', claimedBasis: '《社会救助暂行办法》第四条', attachmentNames: ['通知.pdf'],
+      reporting: { frequency: 'WEEKLY', sameDay: false, forms: ['走访记录表'], photos: true, meetings: false, responsibilityLetter: false, assessmentWeight: 2 },
+    };
+    const awaiting = ok(await app.adminGql('mutation($i: TaskRequestInput!) { submitTaskRequest(input: $i) { id status } }', { i: task }), 'submitTaskRequest');
 
     baselines = {
       login: { token: null, vars: { username: 'hi-editor', password: 'hi-editor-password-1' } },
@@ -191,6 +200,12 @@ describe('bad input to every input field of every mutation (development settings
       enableUser: { token: app.adminToken, vars: { id: managed.id } },
       resetPassword: { token: app.adminToken, vars: { id: managed.id, newPassword: 'a-reset-password-1' } },
       changePassword: { token: self, vars: { currentPassword: 'hi-self-password-1', newPassword: 'hi-self-password-2' } },
+      assignUserBody: { token: app.adminToken, vars: { userId: unlinked.id, bodyId: department.id } },
+      submitTaskRequest: { token: app.adminToken, vars: { input: task } },
+      decideTaskRequest: {
+        token: reviewer,
+        vars: { id: awaiting.id, decision: 'ADMITTED', reason: '同意', conditions: { resources: '民政局提供物资', staff: '社工1人', funds: '市级资金', timeLimit: '2027-01-31' } },
+      },
     };
   });
 

@@ -22,8 +22,11 @@ import { post, startTestApp, type TestApp } from '../setup/test-app.js';
  * showing up on the public endpoint (@nestjs/graphql shares one type registry between the two
  * builds, see STACK-NOTES).
  */
-const ADMIN_ONLY_TYPES = ['AuthPayload', 'User', 'UserInput', 'Role'];
-const SHARED_TYPES = ['Query', 'Region', 'RegionLevel', 'Body'];
+const ADMIN_ONLY_TYPES = [
+  'AuthPayload', 'User', 'UserInput', 'Role',
+  'TaskRequest', 'TaskTarget', 'VerdictMatch', 'TaskRequestInput', 'ReportingRequirementsInput', 'AdmissionConditionsInput', 'AdmissionVerdict',
+];
+const SHARED_TYPES = ['Query', 'Region', 'RegionLevel', 'Body', 'BurdenLedger', 'BurdenLedgerRow', 'BurdenFlagKind'];
 
 /** Named types reachable from some fields: their arguments and results, recursively. */
 function reachableTypes(fields: GraphQLField<unknown, unknown>[]): Set<string> {

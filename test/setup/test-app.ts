@@ -22,8 +22,8 @@ export interface TestApp {
   publicGql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   adminGql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
   login(username: string, password: string): Promise<string>;
-  /** Creates a user through the API (as the test admin) and returns its token. */
-  createUser(username: string, role: string, regionCode: string | null): Promise<string>;
+  /** Creates a user through the API (as the test admin) and returns its token; `extra` adds input fields (bodyId). */
+  createUser(username: string, role: string, regionCode: string | null, extra?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -81,9 +81,9 @@ export async function serveTestApp(registry: RunningRegistry, db: TestDatabase):
     publicGql: (query, variables = {}) => post(`${url}/graphql`, { query, variables }),
     adminGql: (query, variables = {}, token = adminToken) => adminGql(query, variables, token),
     login,
-    async createUser(username, role, regionCode) {
+    async createUser(username, role, regionCode, extra = {}) {
       const password = `${username}-password-1`;
-      const r = await adminGql('mutation($i:UserInput!){ createUser(input:$i){ id } }', { i: { username, password, role, regionCode } }, adminToken);
+      const r = await adminGql('mutation($i:UserInput!){ createUser(input:$i){ id } }', { i: { username, password, role, regionCode, ...extra } }, adminToken);
       if (!r.data?.createUser) throw new Error(`createUser ${username} failed: ${JSON.stringify(r.errors)}`);
       return login(username, password);
     },

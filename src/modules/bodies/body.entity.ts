@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { RegionEntity } from '../regions/region.entity.js';
 
-export const BODY_KINDS = ['人民政府', '政府部门', '派出机构', '执法机构', '村(居)民委员会'] as const;
+export const BODY_KINDS = ['人民政府', '政府部门', '党委部门', '派出机构', '执法机构', '村(居)民委员会'] as const;
 export type BodyKind = (typeof BODY_KINDS)[number];
 
 /** 主体: an organ that can be accountable. Its name (without invisible characters) is unique within its county, in its NFKC form too. */

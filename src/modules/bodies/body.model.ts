@@ -10,7 +10,7 @@ export class BodyModel {
   @Field()
   name: string;
 
-  @Field({ description: '人民政府、政府部门、派出机构、执法机构、村(居)民委员会' })
+  @Field({ description: '人民政府、政府部门、党委部门、派出机构、执法机构、村(居)民委员会' })
   kind: string;
 
   @Field(() => RegionModel)

@@ -31,7 +31,7 @@ export function writeCsv(kind: ListKind, items: SheetItem[]): Buffer {
 }
 
 const THIN = { style: 'thin' as const, color: { argb: 'FF808080' } };
-const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+export const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
 /**
  * A list as an .xlsx a county office prints and files: a merged title row (township, list kind,

@@ -6,6 +6,7 @@ export const PORTAL_HOME = { href: '/', label: '权责清单查询' };
 export const PORTAL_NAV: NavLink[] = [
   { href: '/', label: '问一问' },
   { href: '/regions/320282', label: '按地区浏览' },
+  { href: '/ledger/320282', label: '减负台账' },
 ];
 
 /** A public page in the portal's frame. */
