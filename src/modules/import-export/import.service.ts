@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { can, coversRegion, type Actor } from '../../auth/actor.js';
+import { coversRegion, outOfScope, requireRole, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
-import { badInput, forbidden } from '../../common/domain-error.js';
+import { badInput } from '../../common/domain-error.js';
 import { todayInChina } from '../../common/local-date.scalar.js';
 import { AuditService } from '../audit/audit.service.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -72,11 +72,11 @@ export class ImportService {
 
   /** Who may import into this township, checked before the file is looked at. */
   async requireImporter(actor: Actor, regionCode: string, kind: ListKind) {
-    if (!can(actor, Permission.EDIT_LISTS)) throw forbidden('只有清单编辑人员（或系统管理员）可以导入清单');
+    requireRole(actor, Permission.EDIT_LISTS);
     if (!LIST_KINDS.includes(kind)) throw badInput('kind', `清单类型“${kind}”无效，应为 POWER（权力清单）或 RESPONSIBILITY（责任清单）`);
     const region = await this.regions.requireRegion(regionCode, 'regionCode');
     if (region.level !== 'TOWNSHIP') throw badInput('regionCode', `清单只能为乡镇（街道）建立，“${region.name}”不是乡镇级区划`);
-    if (!coversRegion(actor, region.code)) throw forbidden(`“${region.name}”不在您的管辖区划内，不能导入其清单`);
+    if (!coversRegion(actor, region.code)) throw outOfScope(actor, `“${region.name}”（${region.code.slice(0, 9)}）`);
     return region;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { can, coversRegion, type Actor } from '../../auth/actor.js';
+import { coversRegion, outOfScope, requireRole, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput, conflict, forbidden } from '../../common/domain-error.js';
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
@@ -49,7 +49,7 @@ export class ListVersionsService {
   }
 
   private requirePermission(actor: Actor, permission: Permission): void {
-    if (!can(actor, permission)) throw forbidden();
+    requireRole(actor, permission);
   }
 
   /** Version n+1 of a township's list, based on its latest published version (the one in force or scheduled). */
@@ -62,7 +62,7 @@ export class ListVersionsService {
     return this.transaction(async (em) => {
       const region = await this.regions.requireRegion(regionInput, 'regionCode', em);
       if (region.level !== 'TOWNSHIP') throw badInput('regionCode', `清单只能为乡镇（街道）建立，“${region.name}”不是乡镇级区划`);
-      if (!coversRegion(actor, region.code)) throw forbidden(`“${region.name}”不在您的管辖区划内`);
+      if (!coversRegion(actor, region.code)) throw outOfScope(actor, `“${region.name}”（${region.code.slice(0, 9)}）`);
       await em.query(
         `INSERT INTO duty_list (region_code, county_code, kind) VALUES ($1, $2, $3) ON CONFLICT (region_code, kind) DO NOTHING`,
         [region.code, countyOf(region.code), kind],
