@@ -22,6 +22,7 @@ interface ImportFields {
   regionCode?: string;
   kind?: string;
   changeReason?: string;
+  changeNote?: string;
   dryRun?: string;
 }
 
@@ -43,7 +44,7 @@ export function reportJson(outcome: ImportOutcome) {
 }
 
 /**
- * `POST /admin/imports` (multipart/form-data: regionCode, kind, file; optional changeReason,
+ * `POST /admin/imports` (multipart/form-data: regionCode, kind, file; optional changeReason, changeNote,
  * dryRun=true): the upload door for large files, same authentication and permissions as
  * `importList`. 201 with the report and the new draft; 422 with the report when rows are bad
  * (nothing written); 413 over the size limit, 400 over the row limit, both naming the limit.
@@ -72,6 +73,7 @@ export class ImportsController {
       fileName: decodeFileName(file.originalname),
       content: file.buffer,
       changeReason: fields.changeReason ?? null,
+      changeNote: fields.changeNote ?? null,
       dryRun: fields.dryRun === 'true',
     });
     if (outcome.errors.length) res.status(422);
