@@ -15,6 +15,7 @@ import type { ListKind } from './duty-list.entity.js';
 import type { ListSection, PowerCategory } from './list-item.entity.js';
 import { ListReadService, readScopeFor } from './list-read.service.js';
 import { CHANGE_REASONS_TEXT, ListVersionsService } from './list-versions.service.js';
+import { BodyMergeService } from './body-merge.service.js';
 import {
   CitationModel,
   CooperatingDutyModel,
@@ -254,5 +255,25 @@ export class ListsAdminResolver {
     @Context() ctx: GraphQLRequestContext,
   ) {
     return this.versions.publishVersion(ctx.actor, versionId, effectiveFrom, approvalDocNumber);
+  }
+}
+
+/** Merging two bodies that are one: it moves references in list drafts, so the lists module owns it (admin endpoint). */
+@Resolver()
+export class BodyMergeAdminResolver {
+  constructor(private readonly merges: BodyMergeService) {}
+
+  @Mutation(() => BodyModel, {
+    description:
+      '把 mergeId 主体合并到 keepId 主体（同一县）：草稿中的引用改为 keepId；已发布的事项不变，被合并的主体保留为记录（mergedInto），其名称和别名此后解析为 keepId。ADMIN，或辖区内的 EDITOR；审核中或已审核通过的版本引用它时拒绝（CONFLICT）',
+  })
+  @RequirePermission(Permission.MANAGE_COUNTY_BODIES)
+  mergeBodies(
+    @Args('keepId', { type: () => ID }) keepId: string,
+    @Args('mergeId', { type: () => ID }) mergeId: string,
+    @Args('reason') reason: string,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.merges.mergeBodies(ctx.actor, keepId, mergeId, reason);
   }
 }
