@@ -51,5 +51,5 @@ export function scopeWords(actor: Actor, regionName?: string | null): string {
 
 /** The refusal of an object outside the actor's region: “…”不在您的辖区 320282 内. */
 export function outOfScope(actor: Actor, what: string): DomainError {
-  return forbidden(`${what}不在${scopeWords(actor)}内`);
+  return forbidden(`${what}不在${scopeWords(actor)} 内`);
 }

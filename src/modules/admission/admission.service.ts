@@ -211,7 +211,7 @@ export class AdmissionService {
       : null;
     if (!request || !coversRegion(actor, request.countyCode)) {
       if (actor.role === 'ADMIN') throw notFound('未找到该准入申请');
-      throw forbidden(`无权操作该准入申请：它不在${scopeWords(actor)}内，或不存在`);
+      throw forbidden(`无权操作该准入申请：它不在${scopeWords(actor)} 内，或不存在`);
     }
     return request;
   }

@@ -81,7 +81,7 @@ export class AuditService {
     const events = await this.dataSource.getRepository(AuditEventEntity).find({ where: { entityType, entityId }, order: { seq: 'ASC' } });
     const outside = events.some((e) => (e.regionCode ? !coversRegion(actor, e.regionCode) : actor.role !== 'ADMIN'));
     if (outside || (events.length === 0 && actor.role !== 'ADMIN'))
-      throw forbidden(`无权查看该对象的审计记录：它不在${scopeWords(actor)}内，或不存在`);
+      throw forbidden(`无权查看该对象的审计记录：它不在${scopeWords(actor)} 内，或不存在`);
     return events;
   }
 

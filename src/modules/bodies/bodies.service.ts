@@ -186,7 +186,7 @@ export class BodiesService {
     return this.dataSource.transaction(async (em) => {
       const body = await this.lockForMaintenance(em, actor, bodyId);
       const rows: { id: string; alias: string }[] = await em.query(
-        'DELETE FROM body_alias WHERE body_id = $1 AND normalize(alias, NFKC) = $2 RETURNING id, alias',
+        'WITH changed AS (DELETE FROM body_alias WHERE body_id = $1 AND normalize(alias, NFKC) = $2 RETURNING id, alias) SELECT * FROM changed',
         [body.id, normalizeName(clean)],
       );
       if (!rows.length) throw badInput('alias', `主体“${body.name}”没有别名“${clean}”`);
@@ -221,9 +221,9 @@ export class BodiesService {
   }
 
   /** Names of bodies by id (a diff, an export: lists show bodies by name). */
-  async namesOf(ids: string[]): Promise<Map<string, string>> {
+  async namesOf(ids: string[], manager?: EntityManager): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows: { id: string; name: string }[] = await this.dataSource.query('SELECT id, name FROM body WHERE id = ANY($1::uuid[])', [ids]);
+    const rows: { id: string; name: string }[] = await (manager ?? this.dataSource.manager).query('SELECT id, name FROM body WHERE id = ANY($1::uuid[])', [ids]);
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 

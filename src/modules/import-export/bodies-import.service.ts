@@ -85,8 +85,7 @@ export class BodiesImportService {
       return outcome;
     }
     const rows = this.readRows(grids, outcome);
-    if (outcome.errors.length) return outcome;
-    if (!rows.length) {
+    if (!rows.length && !outcome.errors.length) {
       outcome.errors.push({ row: 1, column: null, message: '文件中没有任何主体行' });
       return outcome;
     }
@@ -99,12 +98,14 @@ export class BodiesImportService {
     const known: { code: string; name: string }[] = await this.dataSource.query('SELECT code, name FROM region WHERE code = ANY($1::text[])', [codes]);
     const regionName = new Map(known.map((r) => [r.code, r.name]));
     for (const r of rows) {
+      if (!r.regionCode) continue; // already reported
       if (!regionName.has(r.regionCode)) outcome.errors.push(at(r, 'regionCode', `区划代码“${r.regionCode}”不存在`));
-      else if (!coversRegion(actor, r.regionCode)) outcome.errors.push(at(r, 'regionCode', `“${regionName.get(r.regionCode)}”（${r.regionCode}）不在${scopeWords(actor)}内`));
+      else if (!coversRegion(actor, r.regionCode)) outcome.errors.push(at(r, 'regionCode', `“${regionName.get(r.regionCode)}”（${r.regionCode}）不在${scopeWords(actor)} 内`));
     }
     // Names and aliases: one each per county within the file.
     const firstOf = new Map<string, { row: number; what: string }>();
     for (const r of rows) {
+      if (!r.name || !r.regionCode) continue;
       for (const [n, column] of [[r.name, 'name'], ...r.aliases.map((a) => [a, 'aliases'])] as [string, BodyColumn][]) {
         const key = `${countyOf(r.regionCode)}|${normalizeName(n)}`;
         const first = firstOf.get(key);

@@ -75,10 +75,10 @@ export class BodyMergeService {
           );
 
         const drafts = await this.rewriteDrafts(em, actor, keep, merge);
-        const aliases: { alias: string }[] = await em.query('UPDATE body_alias SET body_id = $1 WHERE body_id = $2 RETURNING alias', [keep.id, merge.id]);
-        const users: { username: string }[] = await em.query('UPDATE app_user SET body_id = $1 WHERE body_id = $2 RETURNING username', [keep.id, merge.id]);
+        const aliases: { alias: string }[] = await em.query('WITH changed AS (UPDATE body_alias SET body_id = $1 WHERE body_id = $2 RETURNING alias) SELECT * FROM changed', [keep.id, merge.id]);
+        const users: { username: string }[] = await em.query('WITH changed AS (UPDATE app_user SET body_id = $1 WHERE body_id = $2 RETURNING username) SELECT * FROM changed', [keep.id, merge.id]);
         // Bodies merged into the merged body earlier now lead to the kept one (one step, always).
-        const earlier: { id: string }[] = await em.query('UPDATE body SET merged_into_id = $1 WHERE merged_into_id = $2 RETURNING id', [keep.id, merge.id]);
+        const earlier: { id: string }[] = await em.query('WITH changed AS (UPDATE body SET merged_into_id = $1 WHERE merged_into_id = $2 RETURNING id) SELECT * FROM changed', [keep.id, merge.id]);
         await em.query('UPDATE body SET merged_into_id = $1, updated_at = now() WHERE id = $2', [keep.id, merge.id]);
         await this.audit.record(em, actor, {
           action: 'mergeBodies', entityType: 'Body', entityId: merge.id, regionCode: merge.regionCode,
@@ -117,7 +117,7 @@ export class BodyMergeService {
       const version = await em.getRepository(ListVersionEntity).createQueryBuilder('v').setLock('pessimistic_write').where('v.id = :id', { id: versionId }).getOneOrFail();
       const current = [];
       for (const code of codes) current.push((await this.items.itemOfVersion(version, code, em))!);
-      const names = await this.bodies.namesOf(bodyIdsOf(current as unknown as ItemContent[]));
+      const names = await this.bodies.namesOf(bodyIdsOf(current as unknown as ItemContent[]), em);
       names.set(merge.id, keep.name);
       const inputs = current.map((item) => renamed(contentToInput(item.itemCode, item as unknown as ItemContent, names) as unknown as ListItemInput));
       const prepared = await this.preparer.prepare(inputs, version, todayInChina(), em);

@@ -24,7 +24,7 @@ export async function lockVersionForWrite(em: EntityManager, actor: Actor, id: s
     : null;
   if (!version || !coversRegion(actor, version.regionCode)) {
     if (actor.role === 'ADMIN') throw notFound('未找到该清单版本');
-    throw forbidden(`无权操作该清单版本：它不在${scopeWords(actor)}内，或不存在`);
+    throw forbidden(`无权操作该清单版本：它不在${scopeWords(actor)} 内，或不存在`);
   }
   return version;
 }

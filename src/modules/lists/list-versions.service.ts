@@ -147,7 +147,7 @@ export class ListVersionsService {
       requireRevision(version, expectedRevision);
       const current = await this.items.itemOfVersion(version, itemCode, em);
       if (!current) throw badInput('itemCode', `本草稿中没有事项“${itemCode}”`);
-      const names = await this.bodies.namesOf(bodyIdsOf([current as unknown as ItemContent]));
+      const names = await this.bodies.namesOf(bodyIdsOf([current as unknown as ItemContent]), em);
       const input = { ...contentToInput(itemCode, current as unknown as ItemContent, names), ...Object.fromEntries(given) } as unknown as ListItemInput;
       const [result] = await this.preparer.prepare([input], version, todayInChina(), em);
       if (!result.ok) {
@@ -189,7 +189,19 @@ export class ListVersionsService {
    * Records why an item of a draft may go to review despite its gate findings (no legal basis, a
    * duplicate name, an unresolved citation): the reviewer sees the findings with this reason.
    */
-  async recordGateException(actor: Actor, versionId: string, itemCode: string, reason: string, expectedRevision?: number | null): Promise<ListVersionModel> {
+  /** A draft's gate findings now, inside the caller's transaction (the demo data records its reasons with them). */
+  async draftFindings(version: ListVersionEntity, em: EntityManager): Promise<GateFinding[]> {
+    return gateFindings(await this.gateItems(version, em));
+  }
+
+  async recordGateException(
+    actor: Actor,
+    versionId: string,
+    itemCode: string,
+    reason: string,
+    expectedRevision?: number | null,
+    outer?: EntityManager,
+  ): Promise<ListVersionModel> {
     this.requirePermission(actor, Permission.EDIT_LISTS);
     const checked = checkText(reason, { max: 1000, kind: 'text', required: true });
     if (!checked.ok || !checked.value) throw badInput('reason', `说明理由${checked.ok ? '不能为空' : checked.problem}（不超过1000个字符）`);
@@ -205,7 +217,7 @@ export class ListVersionsService {
         before: { itemCode, reason: before },
         after: { itemCode, reason: checked.value, findings: findings.map((f) => f.kind), revision: version.revision + 1 },
       });
-    });
+    }, outer);
   }
 
   async clearGateException(actor: Actor, versionId: string, itemCode: string, expectedRevision?: number | null): Promise<ListVersionModel> {
