@@ -23,6 +23,8 @@ interface ImportFields {
   kind?: string;
   changeReason?: string;
   dryRun?: string;
+  replaceOpenDraft?: string;
+  allowMassRemoval?: string;
 }
 
 /** The report as JSON, the fields of the GraphQL `ImportReport` (version: its own fields only). */
@@ -37,6 +39,11 @@ export function reportJson(outcome: ImportOutcome) {
     changed: outcome.changed,
     unchanged: outcome.unchanged,
     removed: outcome.removed,
+    addedItems: outcome.addedItems,
+    changedItems: outcome.changedItems,
+    unchangedItems: outcome.unchangedItems,
+    removedItems: outcome.removedItems,
+    dryRun: outcome.dryRun,
     format: outcome.format,
     encoding: outcome.encoding,
   };
@@ -44,7 +51,7 @@ export function reportJson(outcome: ImportOutcome) {
 
 /**
  * `POST /admin/imports` (multipart/form-data: regionCode, kind, file; optional changeReason,
- * dryRun=true): the upload door for large files, same authentication and permissions as
+ * dryRun=true, replaceOpenDraft=true, allowMassRemoval=true): the upload door for large files, same authentication and permissions as
  * `importList`. 201 with the report and the new draft; 422 with the report when rows are bad
  * (nothing written); 413 over the size limit, 400 over the row limit, both naming the limit.
  */
@@ -73,6 +80,8 @@ export class ImportsController {
       content: file.buffer,
       changeReason: fields.changeReason ?? null,
       dryRun: fields.dryRun === 'true',
+      replaceOpenDraft: fields.replaceOpenDraft === 'true',
+      allowMassRemoval: fields.allowMassRemoval === 'true',
     });
     if (outcome.errors.length) res.status(422);
     else if (!outcome.version) res.status(200);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { can, coversRegion, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
@@ -28,8 +28,21 @@ export interface ImportRequest {
   fileName: string;
   content: Buffer;
   changeReason?: string | null;
-  /** Validate only: report what the import would do, write nothing. */
+  /** Validate only: run the very same import and roll it back, reporting what it would do. */
   dryRun?: boolean;
+  /** Discard the list's open (unpublished) version and put the file's draft in its place, in one transaction. */
+  replaceOpenDraft?: boolean;
+  /** Accept a file that removes more than half of the items in force (refused otherwise, naming the count). */
+  allowMassRemoval?: boolean;
+}
+
+/** One item of the report: its code (kept, matched by name, or given by the numbering rule), its name, its row. */
+export interface ImportItem {
+  itemCode: string;
+  name: string;
+  /** Excel row of the file (null for a removed item). */
+  row: number | null;
+  sheet: string | null;
 }
 
 /** What an import did, or why it did nothing (errors: then no draft exists). */
@@ -42,6 +55,12 @@ export interface ImportOutcome {
   changed: number;
   unchanged: number;
   removed: number;
+  addedItems: ImportItem[];
+  changedItems: ImportItem[];
+  unchangedItems: ImportItem[];
+  removedItems: ImportItem[];
+  /** True when nothing was kept (dry run): the report is what the import would have done. */
+  dryRun: boolean;
   format: SheetFormat | null;
   encoding: string | null;
   timings: { readMs: number; validateMs: number; writeMs: number };
@@ -86,6 +105,7 @@ export class ImportService {
     const t0 = performance.now();
     const outcome: ImportOutcome = {
       version: null, itemsImported: 0, errors: [], warnings: [], added: 0, changed: 0, unchanged: 0, removed: 0,
+      addedItems: [], changedItems: [], unchangedItems: [], removedItems: [], dryRun: !!request.dryRun,
       format: null, encoding: null, timings: { readMs: 0, validateMs: 0, writeMs: 0 },
     };
     let file: SheetFile;
@@ -149,26 +169,46 @@ export class ImportService {
       return await this.dataSource.transaction(async (em) => {
         const prepared = await this.preparer.prepare(rows.map((r) => r.input), { kind, regionCode: region.code }, todayInChina(), em);
         const items: PreparedItem[] = [];
+        const itemRowsOf: SheetItemRow[] = [];
         prepared.forEach((result, i) => {
           const row = rows[i];
-          if (result.ok) items.push(result.item);
+          if (result.ok) items.push(result.item), itemRowsOf.push(row);
           else outcome.errors.push(...result.errors.map((e) => fieldProblem(row, e, problem)));
           const duplicate = duplicates.get(row);
           if (duplicate) outcome.errors.push(duplicate);
         });
         outcome.timings.validateMs = performance.now() - t1;
-        if (outcome.errors.length || request.dryRun) {
-          outcome.itemsImported = outcome.errors.length ? 0 : items.length;
-          return outcome;
-        }
+        if (outcome.errors.length) return outcome;
 
         const t2 = performance.now();
+        // An open version: replaced when asked (discarded in this transaction), else createDraft says CONFLICT.
+        if (request.replaceOpenDraft) {
+          const open = await this.versions.openVersion(em, region.code, kind);
+          if (open) await this.versions.discardLocked(em, actor, open, `以导入文件“${request.fileName}”替换`);
+        }
         const draft = await this.versions.createDraft(actor, region.code, kind, request.changeReason, em);
         const version = await em.getRepository(ListVersionEntity).findOneByOrFail({ id: draft.id });
         const { writes, removed } = await this.versions.replaceDraftItems(em, version, items);
-        for (const w of writes) outcome[w.change === 'ADDED' ? 'added' : w.change === 'CHANGED' ? 'changed' : 'unchanged']++;
+        writes.forEach((w, i) => {
+          const item: ImportItem = { itemCode: items[i].itemCode, name: items[i].name, row: itemRowsOf[i].row, sheet: multiSheet ? itemRowsOf[i].sheet : null };
+          (w.change === 'ADDED' ? outcome.addedItems : w.change === 'CHANGED' ? outcome.changedItems : outcome.unchangedItems).push(item);
+        });
+        outcome.added = outcome.addedItems.length;
+        outcome.changed = outcome.changedItems.length;
+        outcome.unchanged = outcome.unchangedItems.length;
         outcome.removed = removed.length;
+        outcome.removedItems = await this.namesInForce(em, version.listId, removed);
         outcome.itemsImported = items.length;
+
+        // A file that drops more than half of the list in force is most likely a partial file.
+        const inForce = outcome.changed + outcome.unchanged + outcome.removed;
+        if (inForce > 0 && outcome.removed * 2 > inForce) {
+          const message = `本次导入将删除现行清单${inForce}项中的${outcome.removed}项（超过一半）。如文件只含部分事项，请导入完整清单；确需删除，请勾选“允许大量删除”（allowMassRemoval）后重新导入`;
+          if (request.allowMassRemoval) outcome.warnings.push({ row: 1, column: null, message });
+          else outcome.errors.push({ row: 1, column: null, message });
+        }
+        if (outcome.errors.length) throw new RolledBack(outcome);
+
         await this.audit.record(em, actor, {
           action: 'importList', entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode,
           after: {
@@ -179,11 +219,35 @@ export class ImportService {
         });
         outcome.version = toVersionModel(version);
         outcome.timings.writeMs = performance.now() - t2;
+        // The dry run is the same import, rolled back: what it reports is what the import would do.
+        if (request.dryRun) throw new RolledBack(outcome);
         return outcome;
       });
     } catch (e) {
+      if (e instanceof RolledBack) {
+        if (e.outcome.errors.length) e.outcome.itemsImported = 0;
+        e.outcome.version = null;
+        return e.outcome;
+      }
       translateDatabaseError(e);
     }
+  }
+
+  /** Codes and names of items in force (the items a draft removes). */
+  private async namesInForce(em: EntityManager, listId: string, codes: string[]): Promise<ImportItem[]> {
+    if (!codes.length) return [];
+    const rows: { item_code: string; name: string }[] = await em.query(
+      'SELECT item_code, name FROM list_item WHERE list_id = $1 AND item_code = ANY($2::text[]) AND NOT pending AND to_version IS NULL ORDER BY item_code',
+      [listId, codes],
+    );
+    return rows.map((r) => ({ itemCode: r.item_code, name: r.name, row: null, sheet: null }));
+  }
+}
+
+/** Ends the import's transaction without keeping anything (a dry run, or a refusal found after writing). */
+class RolledBack extends Error {
+  constructor(readonly outcome: ImportOutcome) {
+    super('rolled back');
   }
 }
 

@@ -166,6 +166,18 @@ export class ListsAdminResolver {
     return this.versions.removeItem(ctx.actor, versionId, itemCode, expectedRevision);
   }
 
+  @Mutation(() => Boolean, {
+    description: '撤销未发布的版本（草稿、审核中或已审核通过）：版本及其事项改动删除，审计留痕；已发布的版本不可撤销。Its author, an EDITOR of the region or ADMIN.',
+  })
+  @RequirePermission(Permission.EDIT_LISTS)
+  discardDraft(
+    @Args('versionId', { type: () => ID }) versionId: string,
+    @Args('reason', { description: '撤销原因（必填）' }) reason: string,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.discardDraft(ctx.actor, versionId, reason);
+  }
+
   @Mutation(() => ListVersionModel)
   @RequirePermission(Permission.EDIT_LISTS)
   submitForReview(@Args('versionId', { type: () => ID }) versionId: string, @Context() ctx: GraphQLRequestContext) {
