@@ -14,13 +14,14 @@ import { ListItemPreparer, type FieldError, type PreparedItem } from '../lists/l
 import { toVersionModel } from '../lists/list-read.service.js';
 import { labelsOf, standardHeader, type SheetField } from '../lists/list-sheet.js';
 import { translateDatabaseError } from '../../database/database-errors.js';
+import { assignItemCodes, type ItemInForce } from '../lists/item-codes.js';
 import { ListVersionEntity } from '../lists/list-version.entity.js';
 import { ListVersionsService } from '../lists/list-versions.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';
 import type { ImportLimits, SheetFile, SheetFormat } from './sheet-file.js';
 import { SheetParsers } from './sheet-parsers.js';
 import { SheetReadError } from './sheet-readers.js';
-import { itemRows, locateHeader, type SheetHeader, type SheetItemRow, type SheetProblem } from './sheet-table.js';
+import { itemRows, locateHeader, sheetSection, type SheetHeader, type SheetItemRow, type SheetProblem } from './sheet-table.js';
 
 export interface ImportRequest {
   regionCode: string;
@@ -125,7 +126,8 @@ export class ImportService {
     const multiSheet = file.grids.length > 1;
     for (const grid of file.grids) {
       const at = (p: SheetProblem) => (multiSheet ? { ...p, message: `「${grid.name}」表${p.message}` } : p);
-      const header = locateHeader(grid, kind);
+      const section = sheetSection(grid, kind);
+      const header = locateHeader(grid, kind, section);
       if (!header) {
         if (multiSheet) outcome.warnings.push({ row: 1, column: null, message: `「${grid.name}」表中未找到清单表头，已跳过该表` });
         else outcome.errors.push({ row: 1, column: null, message: `未找到表头行：前${30}行中没有“${standardHeader(kind, 'itemCode')}”“${standardHeader(kind, 'name')}”“${standardHeader(kind, 'accountableBodyName')}”等列名。请确认文件是${kind === 'POWER' ? '权力清单' : '责任清单'}，且有一行列名` });
@@ -134,7 +136,7 @@ export class ImportService {
       headers.set(grid.name, header);
       outcome.errors.push(...header.problems.map((p) => at(located(p))));
       outcome.warnings.push(...header.warnings.map((p) => at(located(p))));
-      const found = itemRows(grid, kind, header);
+      const found = itemRows(grid, kind, header, section);
       outcome.errors.push(...found.problems.map((p) => at(located(p))));
       outcome.warnings.push(...found.warnings.map((p) => at(located(p))));
       rows.push(...found.rows);
@@ -153,20 +155,36 @@ export class ImportService {
       return { row: row.row, column, message: `${where(row)}「${column}」：${message}` };
     };
 
-    // Item codes are unique within a list.
-    const firstRowOf = new Map<string, SheetItemRow>();
-    const duplicates = new Map<SheetItemRow, SheetProblem>();
-    for (const row of rows) {
-      const code = row.input.itemCode;
-      if (!code) continue;
-      const first = firstRowOf.get(code);
-      if (first) duplicates.set(row, problem(row, 'itemCode', `事项编码“${code}”与${where(first)}重复，同一清单中事项编码不能重复`));
-      else firstRowOf.set(code, row);
-    }
-
     const t1 = performance.now();
     try {
       return await this.dataSource.transaction(async (em) => {
+        // Rows without 事项编码 take the code of the item in force of the same name, or a new one.
+        if (rows.some((r) => !r.input.itemCode)) {
+          const known = await this.listCodes(em, region.code, kind);
+          const assigned = assignItemCodes(
+            region.code,
+            rows.map((r) => ({ name: r.input.name ?? '', part: ((kind === 'POWER' ? r.input.category : r.input.section) as string | null) ?? null, itemCode: r.input.itemCode || null, where: where(r) })),
+            known.inForce,
+            known.everUsed,
+          );
+          assigned.codes.forEach((code, i) => {
+            if (code && !rows[i].input.itemCode) rows[i].input.itemCode = code;
+          });
+          for (const p of assigned.problems) (p.level === 'error' ? outcome.errors : outcome.warnings).push(problem(rows[p.index], 'name', p.message));
+          if (outcome.errors.length) return outcome;
+        }
+
+        // Item codes are unique within a list.
+        const firstRowOf = new Map<string, SheetItemRow>();
+        const duplicates = new Map<SheetItemRow, SheetProblem>();
+        for (const row of rows) {
+          const code = row.input.itemCode;
+          if (!code) continue;
+          const first = firstRowOf.get(code);
+          if (first) duplicates.set(row, problem(row, 'itemCode', `事项编码“${code}”与${where(first)}重复，同一清单中事项编码不能重复`));
+          else firstRowOf.set(code, row);
+        }
+
         const prepared = await this.preparer.prepare(rows.map((r) => r.input), { kind, regionCode: region.code }, todayInChina(), em);
         const items: PreparedItem[] = [];
         const itemRowsOf: SheetItemRow[] = [];
@@ -231,6 +249,20 @@ export class ImportService {
       }
       translateDatabaseError(e);
     }
+  }
+
+  /** The list's items in force (code, name, part) and every code it ever had (removed items' too). */
+  private async listCodes(em: EntityManager, regionCode: string, kind: ListKind): Promise<{ inForce: ItemInForce[]; everUsed: string[] }> {
+    const part = kind === 'POWER' ? 'category' : 'section';
+    const rows: { item_code: string; name: string; part: string | null; in_force: boolean }[] = await em.query(
+      `SELECT i.item_code, i.name, i.${part} AS part, (NOT i.pending AND i.to_version IS NULL) AS in_force
+       FROM list_item i JOIN duty_list l ON l.id = i.list_id WHERE l.region_code = $1 AND l.kind = $2`,
+      [regionCode, kind],
+    );
+    return {
+      inForce: rows.filter((r) => r.in_force).map((r) => ({ itemCode: r.item_code, name: r.name, part: r.part })),
+      everUsed: [...new Set(rows.map((r) => r.item_code))],
+    };
   }
 
   /** Codes and names of items in force (the items a draft removes). */

@@ -112,6 +112,11 @@ export class ListItemResolver {
     return bodyLoader(ctx, this.bodies).load(item.accountableBodyId);
   }
 
+  @ResolveField(() => BodyModel, { nullable: true })
+  takeoverBody(@Parent() item: ListItemModel, @Context() ctx: GraphQLRequestContext) {
+    return item.takeoverBodyId ? bodyLoader(ctx, this.bodies).load(item.takeoverBodyId) : null;
+  }
+
   @ResolveField(() => [CitationModel])
   citations(@Parent() item: ListItemModel, @Context() ctx: GraphQLRequestContext) {
     return ctx.loaders.get('citations', () => this.reads.createCitationLoader()).load(item.id);
