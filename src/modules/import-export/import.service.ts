@@ -21,7 +21,7 @@ import type { ListVersionModel } from '../lists/list.model.js';
 import type { ImportLimits, SheetFile, SheetFormat } from './sheet-file.js';
 import { SheetParsers } from './sheet-parsers.js';
 import { SheetReadError } from './sheet-readers.js';
-import { itemRows, locateHeader, sheetSection, type SheetHeader, type SheetItemRow, type SheetProblem } from './sheet-table.js';
+import { itemRows, locateHeader, sheetSection, splitTables, type SheetHeader, type SheetItemRow, type SheetProblem } from './sheet-table.js';
 
 export interface ImportRequest {
   regionCode: string;
@@ -122,9 +122,11 @@ export class ImportService {
 
     // Find each sheet's header and its item rows.
     const rows: SheetItemRow[] = [];
-    const headers = new Map<string | null, SheetHeader>();
+    const headers = new Map<SheetItemRow, SheetHeader>();
     const multiSheet = file.grids.length > 1;
-    for (const grid of file.grids) {
+    let tablesFound = 0;
+    // A sheet may hold several tables (the three parts one under the other, each with its own header).
+    for (const grid of file.grids.flatMap((g) => splitTables(g, kind))) {
       const at = (p: SheetProblem) => (multiSheet ? { ...p, message: `「${grid.name}」表${p.message}` } : p);
       const section = sheetSection(grid, kind);
       const header = locateHeader(grid, kind, section);
@@ -133,22 +135,23 @@ export class ImportService {
         else outcome.errors.push({ row: 1, column: null, message: `未找到表头行：前${30}行中没有“${standardHeader(kind, 'itemCode')}”“${standardHeader(kind, 'name')}”“${standardHeader(kind, 'accountableBodyName')}”等列名。请确认文件是${kind === 'POWER' ? '权力清单' : '责任清单'}，且有一行列名` });
         continue;
       }
-      headers.set(grid.name, header);
+      tablesFound++;
       outcome.errors.push(...header.problems.map((p) => at(located(p))));
       outcome.warnings.push(...header.warnings.map((p) => at(located(p))));
       const found = itemRows(grid, kind, header, section);
       outcome.errors.push(...found.problems.map((p) => at(located(p))));
       outcome.warnings.push(...found.warnings.map((p) => at(located(p))));
+      for (const row of found.rows) headers.set(row, header);
       rows.push(...found.rows);
     }
-    if (multiSheet && headers.size === 0)
+    if (multiSheet && tablesFound === 0)
       outcome.errors.push({ row: 1, column: null, message: '工作簿的各个表中都未找到清单表头（事项编码、事项名称、责任主体等列名）' });
     if (!outcome.errors.length && rows.length === 0) outcome.errors.push({ row: 1, column: null, message: '文件中没有任何事项行' });
     outcome.timings.readMs = performance.now() - t0;
     if (outcome.errors.length) return outcome;
 
     const columnOf = (row: SheetItemRow, field: SheetField) =>
-      headers.get(row.sheet)?.columns.find((c) => c.field === field)?.header ?? standardHeader(kind, field);
+      headers.get(row)?.columns.find((c) => c.field === field)?.header ?? standardHeader(kind, field);
     const where = (row: SheetItemRow) => (multiSheet ? `「${row.sheet}」表第${row.row}行` : `第${row.row}行`);
     const problem = (row: SheetItemRow, field: SheetField, message: string): SheetProblem => {
       const column = columnOf(row, field);

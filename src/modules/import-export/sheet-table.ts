@@ -61,8 +61,7 @@ const sectionNamed = (text: string): ListSection | null => {
  */
 export function sheetSection(grid: SheetGrid, kind: ListKind): ListSection | null {
   if (kind !== 'RESPONSIBILITY') return null;
-  const byName = grid.name ? sectionNamed(grid.name) : null;
-  if (byName) return byName;
+  // The title first: a sheet holding the parts one under the other is split into tables, each under its title.
   for (const row of grid.rows.slice(0, 6)) {
     const texts = new Set(row.cells.map((c) => c.trim()).filter(Boolean));
     if (texts.size === 1) {
@@ -70,7 +69,7 @@ export function sheetSection(grid: SheetGrid, kind: ListKind): ListSection | nul
       if (section) return section;
     } else if (texts.size > 1) break; // the header: titles are above it
   }
-  return null;
+  return grid.name ? sectionNamed(grid.name) : null;
 }
 
 /**
@@ -144,6 +143,31 @@ export function locateHeader(grid: SheetGrid, kind: ListKind, section: ListSecti
     warnings.push({ row: headerRow, column: u.header, message: `未识别的列「${u.header}」（第${columnLetter(u.index)}列），其内容未导入` });
   }
   return { rowNumbers: block.map((r) => r.number), columns, dataStart: bottom + 1, problems, warnings };
+}
+
+/**
+ * The tables of a sheet. Counties often put the three parts in one sheet, one table under the other,
+ * each under its own title row (二、配合履职事项) with its own header row: a row of one text naming one
+ * part, followed within three rows by a header of that part, starts a table. A sheet without such
+ * rows is one table (heading rows inside a table, with no header under them, stay headings).
+ */
+export function splitTables(grid: SheetGrid, kind: ListKind): SheetGrid[] {
+  if (kind !== 'RESPONSIBILITY') return [grid];
+  const starts: number[] = [];
+  grid.rows.forEach((row, i) => {
+    const texts = new Set(row.cells.map((c) => c.trim()).filter(Boolean));
+    if (texts.size !== 1) return;
+    const section = sectionNamed([...texts][0]);
+    if (!section) return;
+    const below = grid.rows.slice(i + 1, i + 4);
+    if (below.some((r) => new Set(recognized(kind, r.cells, section)).size >= 2)) starts.push(i);
+  });
+  if (starts.length < 2) return [grid];
+  const tables: SheetGrid[] = [];
+  if (starts[0] > 0 && grid.rows.slice(0, starts[0]).some((r) => new Set(recognized(kind, r.cells, null)).size >= 2))
+    tables.push({ name: grid.name, rows: grid.rows.slice(0, starts[0]) });
+  starts.forEach((start, k) => tables.push({ name: grid.name, rows: grid.rows.slice(start, starts[k + 1] ?? grid.rows.length) }));
+  return tables;
 }
 
 /** Excel's letter for a 0-based column index (0 → A, 26 → AA). */
