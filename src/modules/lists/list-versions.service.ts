@@ -171,7 +171,11 @@ export class ListVersionsService {
   private async gateItems(version: ListVersionEntity, em?: EntityManager): Promise<GateItem[]> {
     const items = await this.items.allItems(version, em);
     const citations = await this.items.citationsOf(items.map((i) => i.id), em);
-    return items.map((i) => ({ itemCode: i.itemCode, name: i.name, section: i.section, subItem: i.subItem, legalBasis: i.legalBasis, citations: citations.get(i.id) ?? [] }));
+    const own = new Set(await this.items.pendingCodes(version, em));
+    return items.map((i) => ({
+      itemCode: i.itemCode, name: i.name, section: i.section, subItem: i.subItem, legalBasis: i.legalBasis, citations: citations.get(i.id) ?? [],
+      carriedOver: !own.has(i.itemCode),
+    }));
   }
 
   /**
@@ -353,7 +357,7 @@ export class ListVersionsService {
       requireStatus(version, 'DRAFT', '提交审核');
       if ((await this.items.countItems(version, {}, em)) === 0) throw conflict('清单没有任何事项，不能提交审核');
       const findings = withExceptions(gateFindings(await this.gateItems(version, em)), version.gateExceptions ?? {});
-      const blockers = findings.filter((f) => !f.exceptionReason);
+      const blockers = findings.filter((f) => f.blocking && !f.exceptionReason);
       if (blockers.length) throw gateConflict(blockers);
       return this.update(em, actor, 'submitForReview', version, {
         status: 'IN_REVIEW', submittedBy: actorName(actor), submittedAt: new Date(), revision: version.revision + 1, gateFindings: findings,

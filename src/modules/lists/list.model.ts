@@ -50,7 +50,9 @@ export class GateFindingModel {
   kind: GateKind;
   @Field({ description: 'in Chinese, for the editor and the reviewer' })
   message: string;
-  @Field(() => String, { nullable: true, description: '编辑人员登记的理由；null: 未说明（草稿不能提交审核）' })
+  @Field({ description: '是否阻止提交审核：本草稿新增或修改的事项为 true；沿用现行版本未改动的事项（已经审核发布）为 false，仅供审核人员参考' })
+  blocking: boolean;
+  @Field(() => String, { nullable: true, description: '编辑人员登记的理由；null: 未说明（有阻止提交的问题时草稿不能提交审核）' })
   exceptionReason: string | null;
 }
 registerEnumType(WorkModeEnum, { name: 'WorkMode', description: '工作方式 of a reclaimed item: STATIONED 派驻 / WINDOW 窗口受理 / ONLINE 线上办理 / ON_SITE 现场办理 / OTHER 其他' });
