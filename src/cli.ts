@@ -136,7 +136,9 @@ program
   .option('--county <code>', 'county whose township names the file names may use, e.g. 320282')
   .option('--change-reason <reason>', '立改废释, 职责准入, 乡镇申请 or 其他 (default)')
   .option('--as <username>', 'act as this user (audit trail, region scope); default: the CLI as administrator')
-  .option('--dry-run', 'validate every file, write nothing')
+  .option('--dry-run', 'run each import and roll it back: report what it would do, write nothing')
+  .option('--replace-open-draft', "discard a list's open (unpublished) version and replace it with the file's draft")
+  .option('--allow-mass-removal', 'accept a file that removes more than half of the items in force')
   .option('--report <file>', 'write every problem of every file to this CSV (文件,行,列,说明)')
   .action(runs('importFolder', { migrate: true }));
 
