@@ -3,17 +3,29 @@ import { stringify } from 'csv-stringify/sync';
 
 /** Rows of an RFC 4180 CSV with one header row, as objects keyed by trimmed header. BOM tolerated. */
 export function readCsvRecords(text: string): Record<string, string>[] {
-  return parse(text.replace(/^\uFEFF/, ''), {
+  const records = parse(text.replace(/^\uFEFF/, ''), {
     columns: (header: string[]) => header.map((h) => h.trim()),
     skip_empty_lines: true,
     relax_column_count: true,
     trim: true,
   }) as Record<string, string>[];
+  for (const record of records) for (const [key, value] of Object.entries(record)) record[key] = unneutralizeCell(value).trim();
+  return records;
 }
 
-// A cell Excel would run as a formula when it opens a CSV: a leading tab keeps it text (CWE-1236);
-// the importer trims it away, so a round trip is unchanged.
-const FORMULA_START = /^[=+\-@]/;
+/**
+ * CSV injection (CWE-1236, OWASP "CSV Injection"): a cell that starts with = + - @, a tab or a
+ * carriage return may be run as a formula by a spreadsheet opening the file. Such a cell is
+ * written with a leading apostrophe, which the spreadsheet shows as text; a cell that already
+ * starts with apostrophes before one of those characters gets one more, so the reader's rule —
+ * strip one leading apostrophe before (apostrophes and) one of them — gives back exactly what
+ * was written.
+ */
+const NEEDS_APOSTROPHE = /^'*[=+\-@\t\r]/;
+const NEUTRALIZED = /^''*[=+\-@\t\r]/;
+
+export const neutralizeCell = (value: string): string => (NEEDS_APOSTROPHE.test(value) ? `'${value}` : value);
+export const unneutralizeCell = (value: string): string => (NEUTRALIZED.test(value) ? value.slice(1) : value);
 
 /**
  * Rows as the CSV a clerk opens in Excel on Chinese Windows: UTF-8 with a byte-order mark, RFC 4180
@@ -25,6 +37,6 @@ export function writeCsvRecords(rows: string[][]): string {
     bom: true,
     record_delimiter: '\r\n',
     quoted_match: /[\r\n]|^\s|\s$/,
-    cast: { string: (value) => (FORMULA_START.test(value) ? `\t${value}` : value) },
+    cast: { string: neutralizeCell },
   });
 }

@@ -165,7 +165,7 @@ export class ImportService {
         const t2 = performance.now();
         const draft = await this.versions.createDraft(actor, region.code, kind, request.changeReason, em);
         const version = await em.getRepository(ListVersionEntity).findOneByOrFail({ id: draft.id });
-        const { writes, removed } = await this.versions.replaceDraftItems(em, version, items);
+        const { writes, removed } = await this.versions.replaceDraftItems(em, actor, version, items);
         for (const w of writes) outcome[w.change === 'ADDED' ? 'added' : w.change === 'CHANGED' ? 'changed' : 'unchanged']++;
         outcome.removed = removed.length;
         outcome.itemsImported = items.length;
