@@ -171,4 +171,39 @@ describe('honest time: backdated publications, knownAt reads, corrections', () =
     // Another ADMIN who wrote nothing may approve.
     expect(ok(await api.approve(app.adminToken, next.id, '同意'), 'approveVersion').status).toBe('APPROVED');
   });
+
+  it('county settings: a bound on how far back (approval and publication), and three parties for publication', async () => {
+    const GUANLIN = '320282104'; // v1, v2 published above (starts 200 and 60 days ago)
+    const settings = (input: Record<string, unknown>) =>
+      app.adminGql('mutation($i:CountySettingsInput!){ updateCountySettings(countyCode:"320282", input:$i){ backdateLimitDays threePartyPublication } }', { i: input }, app.adminToken);
+    expect(ok(await settings({ backdateLimitDays: 30, threePartyPublication: true }), 'updateCountySettings')).toEqual({ backdateLimitDays: 30, threePartyPublication: true });
+    try {
+      const third = await app.createUser('ht-publisher', 'EDITOR', COUNTY);
+      const gl = townshipItems(GUANLIN, '官林镇人民政府');
+      const draft = ok(await api.createDraft(editor, GUANLIN, 'RESPONSIBILITY'), 'createDraft');
+      ok(await api.saveItem(editor, draft.id, gl.coop), 'saveItem');
+      ok(await api.submit(editor, draft.id), 'submitForReview');
+      // 45 days back is past the county's 30
+      const tooFar = await api.approve(app.adminToken, draft.id, '同意', addDays(today, -45));
+      expect(errorOf(tooFar)).toEqual({ code: 'CONFLICT', field: 'effectiveFrom' });
+      expect(tooFar.errors![0].extensions).toMatchObject({ backdateLimitDays: 30, earliest: addDays(today, -30) });
+      const from = addDays(today, -20);
+      ok(await api.approve(app.adminToken, draft.id, '同意', from), 'approveVersion');
+      // the submitter and the approver may not publish; a third person may
+      for (const who of [editor, app.adminToken]) {
+        const r = await api.publish(who, draft.id, from, '宜政发〔2026〕31号');
+        expect(errorOf(r).code).toBe('FORBIDDEN');
+        expect(r.errors![0].message).toContain('三人');
+      }
+      // the bound holds at publication too (the setting may have changed since the approval)
+      ok(await settings({ backdateLimitDays: 10 }), 'updateCountySettings');
+      expect(errorOf(await api.publish(third, draft.id, from, '宜政发〔2026〕31号'))).toEqual({ code: 'CONFLICT', field: 'effectiveFrom' });
+      ok(await settings({ backdateLimitDays: null }), 'updateCountySettings'); // no bound
+      expect(ok(await api.publish(third, draft.id, from, '宜政发〔2026〕31号'), 'publishVersion')).toMatchObject({
+        number: 3, status: 'PUBLISHED', submittedBy: 'ht-editor', approvedBy: expect.any(String), publishedBy: 'ht-publisher', correction: true,
+      });
+    } finally {
+      ok(await settings({ backdateLimitDays: null, threePartyPublication: false }), 'updateCountySettings');
+    }
+  });
 });

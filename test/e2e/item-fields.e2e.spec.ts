@@ -86,8 +86,9 @@ describe('every item field: differs, diffs, round-trips, is found', () => {
   const nextDate = () => new Date(Date.UTC(2021, 0, 1 + day++)).toISOString().slice(0, 10);
   const publish = async (versionId: string) => {
     ok(await api.submit(app.adminToken, versionId), 'submitForReview');
-    ok(await api.approve(reviewer, versionId, '同意'), 'approveVersion');
-    return ok(await api.publish(app.adminToken, versionId, nextDate(), '宜政发〔2026〕1号'), 'publishVersion');
+    const from = nextDate(); // in the past: the reviewer confirms it
+    ok(await api.approve(reviewer, versionId, '同意', from), 'approveVersion');
+    return ok(await api.publish(app.adminToken, versionId, from, '宜政发〔2026〕1号'), 'publishVersion');
   };
   let reviewer: string;
   const latest: Partial<Record<Kind, { id: string }>> = {};

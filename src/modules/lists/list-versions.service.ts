@@ -7,6 +7,7 @@ import { badInput, conflict, forbidden } from '../../common/domain-error.js';
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
 import { checkText } from '../../common/text-input.js';
 import { AuditService } from '../audit/audit.service.js';
+import { CountySettingsService } from '../counties/county-settings.service.js';
 import { countyOf } from '../regions/region-code.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
@@ -37,6 +38,7 @@ export class ListVersionsService {
     private readonly items: ItemRepository,
     private readonly audit: AuditService,
     private readonly readCache: ReadCache,
+    private readonly countySettings: CountySettingsService,
   ) {}
 
   /** Runs in the caller's transaction when given one (demo data, import), else in a new one. */
@@ -216,6 +218,7 @@ export class ListVersionsService {
       const version = await lockVersionForWrite(em, actor, versionId);
       await em.query('SELECT id FROM duty_list WHERE id = $1 FOR UPDATE', [version.listId]);
       requireStatus(version, 'APPROVED', '发布');
+      await this.requireThirdParty(em, actor, version);
       this.requireApprovedDate(version, effectiveFrom);
       await this.requireBackdateAllowed(em, version, effectiveFrom);
       // What is in force changes when this commits: drop the public answers then.
@@ -249,9 +252,21 @@ export class ListVersionsService {
 
   /** The county may bound how far before its publication a version takes effect (no bound unless set). */
   private async requireBackdateAllowed(em: EntityManager, version: ListVersionEntity, effectiveFrom: string): Promise<void> {
-    void em;
-    void version;
-    void effectiveFrom;
+    const { backdateLimitDays } = await this.countySettings.forRegion(version.regionCode, em);
+    if (backdateLimitDays === null) return;
+    const earliest = addDays(todayInChina(), -backdateLimitDays);
+    if (effectiveFrom < earliest)
+      throw conflict(`生效日期 ${effectiveFrom} 早于本县规定的追溯期限：最多可早于发布日 ${backdateLimitDays} 天（不早于 ${earliest}）`, {
+        field: 'effectiveFrom', backdateLimitDays, earliest,
+      });
+  }
+
+  /** Where the county asks for three parties, the publisher is neither the submitter nor the approver. */
+  private async requireThirdParty(em: EntityManager, actor: Actor, version: ListVersionEntity): Promise<void> {
+    if (!(await this.countySettings.forRegion(version.regionCode, em)).threePartyPublication) return;
+    const me = actorName(actor);
+    if (sameUser(version.submittedBy, me) || sameUser(version.approvedBy, me))
+      throw forbidden(`本县规定发布须三人分离：提交人（${version.submittedBy}）、审核人（${version.approvedBy}）之外的另一名人员才能发布`);
   }
 
   private async bumpRevision(em: EntityManager, version: ListVersionEntity): Promise<void> {
@@ -269,6 +284,12 @@ export class ListVersionsService {
 }
 
 /** Usernames are unique in any letter case (see UsersService). */
+const addDays = (date: string, days: number) => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
 const sameUser = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
 function checkOpinion(opinion: string | null | undefined, required: boolean): string | null {

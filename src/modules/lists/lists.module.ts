@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BodiesModule } from '../bodies/bodies.module.js';
+import { CountiesModule } from '../counties/counties.module.js';
 import { LegalModule } from '../legal/legal.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
 import { ItemRepository } from './item.repository.js';
@@ -8,7 +9,7 @@ import { ListReadService } from './list-read.service.js';
 import { ListVersionsService } from './list-versions.service.js';
 
 @Module({
-  imports: [RegionsModule, BodiesModule, LegalModule],
+  imports: [RegionsModule, BodiesModule, LegalModule, CountiesModule],
   providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer],
   exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer],
 })
