@@ -16,16 +16,18 @@ export function readCsvRecords(text: string): Record<string, string>[] {
 /**
  * CSV injection (CWE-1236, OWASP "CSV Injection"): a cell that starts with = + - @, a tab or a
  * carriage return may be run as a formula by a spreadsheet opening the file. Such a cell is
- * written with a leading apostrophe, which the spreadsheet shows as text; a cell that already
- * starts with apostrophes before one of those characters gets one more, so the reader's rule —
- * strip one leading apostrophe before (apostrophes and) one of them — gives back exactly what
- * was written.
+ * written with a leading apostrophe, which the spreadsheet shows as text; so is every line of a
+ * multi-line cell (tools that read a CSV line by line see each line as a start). A cell or line
+ * that already starts with apostrophes before one of those characters gets one more, so the
+ * reader's rule — strip one leading apostrophe before (apostrophes and) one of them, at the start
+ * of the cell and of each of its lines — gives back exactly what was written. Both patterns are
+ * anchored at a line start: linear.
  */
-const NEEDS_APOSTROPHE = /^'*[=+\-@\t\r]/;
-const NEUTRALIZED = /^''*[=+\-@\t\r]/;
+const NEEDS_APOSTROPHE = /(^|\n)('*[=+\-@\t\r])/g;
+const NEUTRALIZED = /(^|\n)'('*[=+\-@\t\r])/g;
 
-export const neutralizeCell = (value: string): string => (NEEDS_APOSTROPHE.test(value) ? `'${value}` : value);
-export const unneutralizeCell = (value: string): string => (NEUTRALIZED.test(value) ? value.slice(1) : value);
+export const neutralizeCell = (value: string): string => value.replace(NEEDS_APOSTROPHE, "$1'$2");
+export const unneutralizeCell = (value: string): string => value.replace(NEUTRALIZED, '$1$2');
 
 /**
  * Rows as the CSV a clerk opens in Excel on Chinese Windows: UTF-8 with a byte-order mark, RFC 4180

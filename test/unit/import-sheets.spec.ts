@@ -258,19 +258,20 @@ describe('writer → reader is the identity on representable lists', () => {
 
 describe('CSV injection: cells a spreadsheet would run are written with a leading apostrophe', () => {
   const triggers = ['=1+1', '+86 510', '-2', '@SUM(A1)', '\tx', '\rx', "'=already", "''+twice"];
-  it('neutralises = + - @, tab and carriage return, and apostrophes before them; leaves the rest', () => {
+  it('neutralises = + - @, tab and carriage return, and apostrophes before them, at the start of a cell and of each line; leaves the rest', () => {
     expect(triggers.map(neutralizeCell)).toEqual(["'=1+1", "'+86 510", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "''=already", "'''+twice"]);
-    for (const plain of ["'quoted", '乡镇', 'a=b', ' =x', '']) expect(neutralizeCell(plain)).toBe(plain);
+    expect(neutralizeCell('巡查\n=1+1\n正常\n-2')).toBe("巡查\n'=1+1\n正常\n'-2");
+    for (const plain of ["'quoted", '乡镇', 'a=b', ' =x', '', '甲\n乙']) expect(neutralizeCell(plain)).toBe(plain);
   });
-  it('no cell of a written CSV starts with a trigger; the grid reader gives back exactly what was written', () => {
+  it('no cell or line of a written CSV starts with a trigger; the grid reader gives back exactly what was written', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.string({ unit: fc.constantFrom(...'=+-@\t\r\'a乡,"'.split('')), maxLength: 6 }), { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 5 }), (rows) => {
+      fc.property(fc.array(fc.array(fc.string({ unit: fc.constantFrom(...'=+-@\t\r\n\'a乡,"'.split('')), maxLength: 8 }), { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 5 }), (rows) => {
         const csv = writeCsvRecords([['甲', '乙'], ...rows]);
         const parsed = readCsvGrid(csv.replace(/^\uFEFF/, '')).rows.map((r) => r.cells);
         expect(parsed.slice(1)).toEqual(rows);
-        // what a spreadsheet sees (csv-parse without our reader's rule): no formula start
+        // what a spreadsheet sees (csv-parse without our reader's rule): no formula start, in a cell or a line of it
         const raw = parseCsv(csv.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];
-        for (const cell of raw.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+        for (const line of raw.flat().flatMap((cell) => cell.split('\n'))) expect(line).not.toMatch(/^[=+\-@\t\r]/);
         for (const [i, cell] of rows.flat().entries()) expect(unneutralizeCell(raw.slice(1).flat()[i])).toBe(cell);
       }),
       { numRuns: 300 },
