@@ -56,6 +56,11 @@ export class DemoListsSeeder {
       await this.items.writeDraftItems(em, version, [result.item], DEMO_EDITOR.username!);
     }
     for (const code of await this.items.codesInForce(em, version.listId)) if (!wanted.has(code)) await this.versions.removeItem(DEMO_EDITOR, draft.id, code, null, em);
+    // The demo lists cite county documents and provincial decisions the demo catalogue does not hold:
+    // the demo editor records why, as a county office would, so that the reviewer sees each finding.
+    const findings = await this.versions.draftFindings(await em.getRepository(ListVersionEntity).findOneByOrFail({ id: draft.id }), em);
+    for (const code of new Set(findings.map((f) => f.itemCode)))
+      await this.versions.recordGateException(DEMO_EDITOR, draft.id, code, '演示数据：所引文件未收入演示法规库，已人工核对原文', null, em);
     await this.versions.submitForReview(DEMO_EDITOR, draft.id, em);
     // The demo's dates lie in the past of any start: the reviewer approves each date, and the
     // versions show as corrections (published after they took effect), as history loads do.

@@ -3,6 +3,7 @@ import { BodiesModule } from '../bodies/bodies.module.js';
 import { CountiesModule } from '../counties/counties.module.js';
 import { LegalModule } from '../legal/legal.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
+import { BodyMergeService } from './body-merge.service.js';
 import { ItemRepository } from './item.repository.js';
 import { ListItemPreparer } from './list-item.preparer.js';
 import { ListReadService } from './list-read.service.js';
@@ -10,7 +11,7 @@ import { ListVersionsService } from './list-versions.service.js';
 
 @Module({
   imports: [RegionsModule, BodiesModule, LegalModule, CountiesModule],
-  providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer],
-  exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer],
+  providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService],
+  exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService],
 })
 export class ListsModule {}
