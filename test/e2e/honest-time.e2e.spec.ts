@@ -164,7 +164,7 @@ describe('honest time: backdated publications, knownAt reads, corrections', () =
 
     // A removal is a write too.
     const next = ok(await api.createDraft(editor, TAIHUA, 'RESPONSIBILITY'), 'createDraft');
-    ok(await api.saveItem(editor, next.id, th.recl), 'saveItem');
+    ok(await api.saveItem(editor, next.id, { ...th.recl, legalBasis: '《中华人民共和国安全生产法》第九条第二款' }), 'saveItem'); // a basis: no gate finding
     ok(await api.removeItem(admin2, next.id, th.coop.itemCode), 'removeItem');
     ok(await api.submit(editor, next.id), 'submitForReview');
     expect(errorOf(await api.approve(admin2, next.id, '同意')).code).toBe('FORBIDDEN');
