@@ -6,7 +6,7 @@ import { bearerToken } from '../auth/bearer-token.js';
 import { Permission, ROLE_PERMISSIONS } from '../auth/permissions.js';
 import type { Role } from '../auth/user.entity.js';
 import { errorAnswer, setErrorHeaders } from '../common/error-response.js';
-import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
+import { QUANZE_CONFIG, type PublicRouteClass, type QuanzeConfig } from '../config/config.js';
 import { errorBody } from './limit-errors.js';
 import type { RateLimitCounter, RateLimits } from '../common/rate-limit.js';
 
@@ -24,7 +24,19 @@ export function countTokens(source: string, stopAbove: number): number | null {
   return count;
 }
 
-const PUBLIC_PATHS = /^\/(graphql|exports\/)/;
+/**
+ * The class of a public route, for its rate limit per client IP: `questions` (the public GraphQL
+ * endpoint: who is accountable, lists, history), `exports` (spreadsheet downloads), `pages` (the
+ * portal, and any other path); null for what is limited elsewhere or not at all (the admin doors,
+ * /health, static assets). A portal page that asks a question belongs to `questions`: add its path here.
+ */
+export function publicRouteClass(path: string): PublicRouteClass | null {
+  if (/^\/graphql(\/|$)/.test(path)) return 'questions';
+  if (path.startsWith('/exports/')) return 'exports';
+  if (/^\/(admin|health|assets)(\/|$)/.test(path)) return null;
+  return 'pages';
+}
+const ROUTE_CLASS_LABEL: Record<PublicRouteClass, string> = { pages: '页面', questions: '查询', exports: '导出' };
 /** The JSON body limit of everything but a logged-in user's request to /admin/graphql. */
 const ANONYMOUS_BODY_MAX = 100 * 1024;
 /**
@@ -60,7 +72,8 @@ export function rateLimitRequests(limits: RateLimits, config: QuanzeConfig) {
   };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const admin = ADMIN_PATHS.test(req.path);
-    if (!admin && !PUBLIC_PATHS.test(req.path)) return next();
+    const routeClass = admin ? null : publicRouteClass(req.path);
+    if (!admin && !routeClass) return next();
     const claims = admin ? tokenClaims(req) : null;
     const key = claims ? `user:${claims.sub}` : `ip:${req.ip}`;
     // /admin/graphql takes bodies of several MB (an import as base64) from users who may import only.
@@ -73,9 +86,9 @@ export function rateLimitRequests(limits: RateLimits, config: QuanzeConfig) {
         return;
       }
     }
-    const [counter, setting, max]: [RateLimitCounter, string, number] = admin
-      ? [limits.adminRequests, 'RATE_LIMIT_ADMIN_PER_MINUTE', config.api.requestsPerMinute.admin]
-      : [limits.publicRequests, 'RATE_LIMIT_PUBLIC_PER_MINUTE', config.api.requestsPerMinute.public];
+    const [counter, setting, max, what]: [RateLimitCounter, string, number, string] = admin || !routeClass
+      ? [limits.adminRequests, 'RATE_LIMIT_ADMIN_PER_MINUTE', config.api.requestsPerMinute.admin, '']
+      : [limits.publicRoutes[routeClass], config.api.publicRoutes[routeClass].setting, config.api.publicRoutes[routeClass].perMinute, ROUTE_CLASS_LABEL[routeClass]];
     let state;
     try {
       state = await counter.hit(key);
@@ -85,11 +98,11 @@ export function rateLimitRequests(limits: RateLimits, config: QuanzeConfig) {
       return next();
     }
     if (state.allowed) return next();
-    res
-      .status(429)
-      .setHeader('Retry-After', String(state.retryAfterSeconds))
-      .setHeader('Cache-Control', 'private, no-store')
-      .json(errorBody('RATE_LIMITED', `请求过于频繁（每分钟最多${max}次），请${state.retryAfterSeconds}秒后再试`, { setting, max, retryAfterSeconds: state.retryAfterSeconds }));
+    const message = `${what}请求过于频繁（每分钟最多${max}次），请${state.retryAfterSeconds}秒后再试`;
+    res.status(429).setHeader('Retry-After', String(state.retryAfterSeconds)).setHeader('Cache-Control', 'private, no-store');
+    // A browser on the portal gets a sentence, not JSON.
+    if (routeClass === 'pages') res.type('text/plain; charset=utf-8').send(`${message}。`);
+    else res.json(errorBody('RATE_LIMITED', message, { setting, max, retryAfterSeconds: state.retryAfterSeconds, ...(routeClass ? { routeClass } : {}) }));
   };
 }
 

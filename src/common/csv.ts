@@ -3,17 +3,31 @@ import { stringify } from 'csv-stringify/sync';
 
 /** Rows of an RFC 4180 CSV with one header row, as objects keyed by trimmed header. BOM tolerated. */
 export function readCsvRecords(text: string): Record<string, string>[] {
-  return parse(text.replace(/^\uFEFF/, ''), {
+  const records = parse(text.replace(/^\uFEFF/, ''), {
     columns: (header: string[]) => header.map((h) => h.trim()),
     skip_empty_lines: true,
     relax_column_count: true,
     trim: true,
   }) as Record<string, string>[];
+  for (const record of records) for (const [key, value] of Object.entries(record)) record[key] = unneutralizeCell(value).trim();
+  return records;
 }
 
-// A cell Excel would run as a formula when it opens a CSV: a leading tab keeps it text (CWE-1236);
-// the importer trims it away, so a round trip is unchanged.
-const FORMULA_START = /^[=+\-@]/;
+/**
+ * CSV injection (CWE-1236, OWASP "CSV Injection"): a cell that starts with = + - @, a tab or a
+ * carriage return may be run as a formula by a spreadsheet opening the file. Such a cell is
+ * written with a leading apostrophe, which the spreadsheet shows as text; so is every line of a
+ * multi-line cell (tools that read a CSV line by line see each line as a start). A cell or line
+ * that already starts with apostrophes before one of those characters gets one more, so the
+ * reader's rule — strip one leading apostrophe before (apostrophes and) one of them, at the start
+ * of the cell and of each of its lines — gives back exactly what was written. Both patterns are
+ * anchored at a line start: linear.
+ */
+const NEEDS_APOSTROPHE = /(^|\n)('*[=+\-@\t\r])/g;
+const NEUTRALIZED = /(^|\n)'('*[=+\-@\t\r])/g;
+
+export const neutralizeCell = (value: string): string => value.replace(NEEDS_APOSTROPHE, "$1'$2");
+export const unneutralizeCell = (value: string): string => value.replace(NEUTRALIZED, '$1$2');
 
 /**
  * Rows as the CSV a clerk opens in Excel on Chinese Windows: UTF-8 with a byte-order mark, RFC 4180
@@ -25,6 +39,6 @@ export function writeCsvRecords(rows: string[][]): string {
     bom: true,
     record_delimiter: '\r\n',
     quoted_match: /[\r\n]|^\s|\s$/,
-    cast: { string: (value) => (FORMULA_START.test(value) ? `\t${value}` : value) },
+    cast: { string: neutralizeCell },
   });
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { PUBLIC_ROUTE_CLASSES, QUANZE_CONFIG, type PublicRouteClass, type QuanzeConfig } from '../config/config.js';
 
 /** Where a key stands in its window after a hit (or a look). */
 export interface RateLimitState {
@@ -26,54 +26,73 @@ export interface RateLimitCounter {
   reset(key: string): Promise<void>;
 }
 
-export type RateLimitCounterFactory = (name: string, points: number, windowSeconds: number) => RateLimitCounter;
+/** A burst allowance: up to `points` hits beyond the limit, renewed every `windowSeconds`. */
+export interface BurstAllowance {
+  points: number;
+  windowSeconds: number;
+}
 
-/** A counter over any rate-limiter-flexible limiter (memory, PostgreSQL, Redis…). */
-export function flexibleCounter(limiter: RateLimiterAbstract, points: number): RateLimitCounter {
-  const state = (res: RateLimiterRes | null): RateLimitState => ({
+export type RateLimitCounterFactory = (name: string, points: number, windowSeconds: number, burst?: BurstAllowance) => RateLimitCounter;
+
+/**
+ * A counter over any rate-limiter-flexible limiter (memory, PostgreSQL, Redis…); with a second
+ * limiter, the library's BurstyRateLimiter: a hit over the limit spends the burst allowance, and is
+ * refused only when that is spent too (then Retry-After is the sooner of the two renewals).
+ */
+export function flexibleCounter(limiter: RateLimiterAbstract, points: number, burst?: RateLimiterAbstract): RateLimitCounter {
+  const consumer = burst ? new BurstyRateLimiter(limiter, burst) : limiter;
+  const state = (res: RateLimiterRes | null, allowed: boolean): RateLimitState => ({
     consumed: res?.consumedPoints ?? 0,
-    allowed: (res?.consumedPoints ?? 0) <= points,
+    allowed,
     retryAfterSeconds: res ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0,
   });
   return {
     async hit(key) {
       try {
-        return state(await limiter.consume(key));
+        return state(await consumer.consume(key), true);
       } catch (e) {
-        if (e instanceof RateLimiterRes) return state(e);
+        if (e instanceof RateLimiterRes) return state(e, false);
         throw e; // the store itself failed
       }
     },
     async peek(key) {
-      return state(await limiter.get(key));
+      const res = await limiter.get(key);
+      return state(res, (res?.consumedPoints ?? 0) <= points);
     },
     async refund(key) {
       await limiter.reward(key, 1);
     },
     async reset(key) {
       await limiter.delete(key);
+      await burst?.delete(key);
     },
   };
 }
 
-export const memoryCounters: RateLimitCounterFactory = (name, points, windowSeconds) =>
-  flexibleCounter(new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }), points);
+export const memoryCounters: RateLimitCounterFactory = (name, points, windowSeconds, burst) =>
+  flexibleCounter(
+    new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }),
+    points,
+    burst?.points ? new RateLimiterMemory({ keyPrefix: `${name}-burst`, points: burst.points, duration: burst.windowSeconds }) : undefined,
+  );
 
 export const RATE_LIMIT_COUNTERS = Symbol('RATE_LIMIT_COUNTERS');
 
-/** The API's three counters, sized from the configuration. */
+/** The API's counters, sized from the configuration. */
 @Injectable()
 export class RateLimits {
-  /** requests per client IP on /graphql */
-  readonly publicRequests: RateLimitCounter;
+  /** requests per client IP, per class of public route (pages, questions, exports), each with its burst allowance */
+  readonly publicRoutes: Record<PublicRouteClass, RateLimitCounter>;
   /** requests per user (per IP before login) on /admin/graphql */
   readonly adminRequests: RateLimitCounter;
   /** failed logins per username and IP */
   readonly loginFailures: RateLimitCounter;
 
   constructor(@Inject(QUANZE_CONFIG) config: QuanzeConfig, @Inject(RATE_LIMIT_COUNTERS) counters: RateLimitCounterFactory) {
-    const { requestsPerMinute, loginMaxFailures, loginWindowSeconds } = config.api;
-    this.publicRequests = counters('public', requestsPerMinute.public, 60);
+    const { requestsPerMinute, loginMaxFailures, loginWindowSeconds, publicRoutes, burstWindowSeconds } = config.api;
+    this.publicRoutes = Object.fromEntries(
+      PUBLIC_ROUTE_CLASSES.map((c) => [c, counters(`public-${c}`, publicRoutes[c].perMinute, 60, { points: publicRoutes[c].burst, windowSeconds: burstWindowSeconds })]),
+    ) as Record<PublicRouteClass, RateLimitCounter>;
     this.adminRequests = counters('admin', requestsPerMinute.admin, 60);
     this.loginFailures = counters('login', loginMaxFailures, loginWindowSeconds);
   }

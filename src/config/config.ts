@@ -41,6 +41,19 @@ export interface PerEndpoint<T> {
   admin: T;
 }
 
+/** The classes of public routes, each with its own rate limit per client IP (docs/security.md). */
+export const PUBLIC_ROUTE_CLASSES = ['pages', 'questions', 'exports'] as const;
+export type PublicRouteClass = (typeof PUBLIC_ROUTE_CLASSES)[number];
+
+export interface RouteRateLimit {
+  /** requests per minute, sustained */
+  perMinute: number;
+  /** requests beyond that a client may make in a burst, at most `burst` per burst window */
+  burst: number;
+  /** the settings that set them, named in a 429 */
+  setting: string;
+}
+
 export interface ApiLimits {
   maxDepth: number;
   maxAliases: number;
@@ -49,8 +62,12 @@ export interface ApiLimits {
   maxComplexity: PerEndpoint<number>;
   /** Largest `first` of any list argument. */
   pageMax: PerEndpoint<number>;
-  /** Requests per minute: per client IP on /graphql, per user (or IP before login) on /admin/graphql. */
+  /** Requests per minute: `public` is the default of every public route class; `admin` per user (or IP before login) on /admin/graphql. */
   requestsPerMinute: PerEndpoint<number>;
+  /** Per client IP, per class of public route: pages (the portal), questions (/graphql), exports (/exports/…). */
+  publicRoutes: Record<PublicRouteClass, RouteRateLimit>;
+  /** The window in which a class's burst allowance is spent, then renewed. */
+  burstWindowSeconds: number;
   /** Failed logins per username and IP within the window before 429. */
   loginMaxFailures: number;
   loginWindowSeconds: number;
@@ -65,6 +82,21 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * RATE_LIMIT_<CLASS>_PER_MINUTE (default RATE_LIMIT_PUBLIC_PER_MINUTE, 600) and
+ * RATE_LIMIT_<CLASS>_BURST (default half the class's per-minute limit) for pages, questions, exports.
+ */
+function readRouteLimits(env: Env): Record<PublicRouteClass, RouteRateLimit> {
+  const base = readInt(env, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 600, 1, 10_000_000);
+  const entries = PUBLIC_ROUTE_CLASSES.map((routeClass) => {
+    const name = `RATE_LIMIT_${routeClass.toUpperCase()}`;
+    const perMinute = readInt(env, `${name}_PER_MINUTE`, base, 1, 10_000_000);
+    const burst = readInt(env, `${name}_BURST`, Math.floor(perMinute / 2), 0, 10_000_000);
+    return [routeClass, { perMinute, burst, setting: `${name}_PER_MINUTE` }] as const;
+  });
+  return Object.fromEntries(entries) as Record<PublicRouteClass, RouteRateLimit>;
+}
 
 function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -181,6 +213,8 @@ export function loadConfig(env: Env = process.env): QuanzeConfig {
         public: readInt(env, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 600, 1, 10_000_000),
         admin: readInt(env, 'RATE_LIMIT_ADMIN_PER_MINUTE', 1200, 1, 10_000_000),
       },
+      publicRoutes: readRouteLimits(env),
+      burstWindowSeconds: readInt(env, 'RATE_LIMIT_BURST_WINDOW_SECONDS', 600, 1, 86_400),
       loginMaxFailures: readInt(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
       loginWindowSeconds: readInt(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 60, 1, 86_400),
       publicCacheSeconds: readInt(env, 'PUBLIC_CACHE_MAX_AGE_SECONDS', 60, 0, 86_400),

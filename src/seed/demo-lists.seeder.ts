@@ -53,7 +53,7 @@ export class DemoListsSeeder {
     for (const [i, result] of prepared.entries()) {
       if (!result.ok) throw new Error(`demo item ${items[i].itemCode}: ${JSON.stringify(result.errors)}`);
       wanted.add(result.item.itemCode);
-      await this.items.writeDraftItems(em, version, [result.item]);
+      await this.items.writeDraftItems(em, version, [result.item], DEMO_EDITOR.username!);
     }
     for (const code of await this.items.codesInForce(em, version.listId)) if (!wanted.has(code)) await this.versions.removeItem(DEMO_EDITOR, draft.id, code, null, em);
     // The demo lists cite county documents and provincial decisions the demo catalogue does not hold:
@@ -62,7 +62,9 @@ export class DemoListsSeeder {
     for (const code of new Set(findings.map((f) => f.itemCode)))
       await this.versions.recordGateException(DEMO_EDITOR, draft.id, code, '演示数据：所引文件未收入演示法规库，已人工核对原文', null, em);
     await this.versions.submitForReview(DEMO_EDITOR, draft.id, em);
-    await this.versions.approveVersion(DEMO_REVIEWER, draft.id, '经合法性审查，同意。', em);
+    // The demo's dates lie in the past of any start: the reviewer approves each date, and the
+    // versions show as corrections (published after they took effect), as history loads do.
+    await this.versions.approveVersion(DEMO_REVIEWER, draft.id, '经合法性审查，同意。', from, em);
     await this.versions.publishVersion(DEMO_EDITOR, draft.id, from, docNumber, em);
   }
 }

@@ -6,6 +6,10 @@ import { TOWN_A } from '../setup/lists-api.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
 const PUBLIC_PER_MINUTE = 40;
+const QUESTIONS_BURST = 5;
+const EXPORTS_PER_MINUTE = 3;
+const PAGES_PER_MINUTE = 4;
+const PAGES_BURST = 2;
 const ADMIN_PER_MINUTE = 150;
 const nested = (field: string, times: number, leaf = 'code') => `${field} { `.repeat(times) + leaf + ' }'.repeat(times);
 
@@ -31,6 +35,11 @@ describe('hardened API: limits, CSRF, rate limits, caching (production settings)
       NODE_ENV: 'production',
       TRUST_PROXY: 'loopback',
       RATE_LIMIT_PUBLIC_PER_MINUTE: String(PUBLIC_PER_MINUTE),
+      RATE_LIMIT_QUESTIONS_BURST: String(QUESTIONS_BURST),
+      RATE_LIMIT_EXPORTS_PER_MINUTE: String(EXPORTS_PER_MINUTE),
+      RATE_LIMIT_EXPORTS_BURST: '0',
+      RATE_LIMIT_PAGES_PER_MINUTE: String(PAGES_PER_MINUTE),
+      RATE_LIMIT_PAGES_BURST: String(PAGES_BURST),
       RATE_LIMIT_ADMIN_PER_MINUTE: String(ADMIN_PER_MINUTE),
     });
     pub = `${app.url}/graphql`;
@@ -201,20 +210,32 @@ describe('hardened API: limits, CSRF, rate limits, caching (production settings)
       expect((await gqlGet(pub, mutation, { 'x-forwarded-for': nextIp() })).status).toBe(400);
     });
 
-    it('rate limit per IP on /graphql → 429 RATE_LIMITED with Retry-After; other addresses still answer', async () => {
+    it('rate limits per IP and route class: questions (/graphql) with a burst; exports and pages on their own counters', async () => {
       const ip = '203.0.113.10';
+      const questions = PUBLIC_PER_MINUTE + QUESTIONS_BURST;
       const statuses: number[] = [];
-      for (let i = 0; i < PUBLIC_PER_MINUTE + 1; i++) statuses.push((await gqlPost(pub, '{ __typename }', {}, { 'x-forwarded-for': ip })).status);
-      expect(statuses.slice(0, PUBLIC_PER_MINUTE).every((s) => s === 200)).toBe(true);
+      for (let i = 0; i < questions; i++) statuses.push((await gqlPost(pub, '{ __typename }', {}, { 'x-forwarded-for': ip })).status);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]); // the limit, then the burst allowance
       const limited = await gqlPost(pub, '{ __typename }', {}, { 'x-forwarded-for': ip });
-      expect(refused(limited, 429, 'RATE_LIMITED')).toMatchObject({ setting: 'RATE_LIMIT_PUBLIC_PER_MINUTE', max: PUBLIC_PER_MINUTE });
+      expect(refused(limited, 429, 'RATE_LIMITED')).toMatchObject({ setting: 'RATE_LIMIT_QUESTIONS_PER_MINUTE', max: PUBLIC_PER_MINUTE, routeClass: 'questions' });
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
       expect((await publicPost('{ __typename }')).status).toBe(200);
-      // the same counter guards the REST door beside it (spreadsheet export)
+      // The same address still downloads and browses: exports and pages count apart (an office behind one NAT).
       const [{ id }] = await app.dataSource.query(`SELECT id FROM list_version WHERE status = 'PUBLISHED' LIMIT 1`);
-      expect((await send(`${app.url}/exports/versions/${id}.csv`, { headers: { 'x-forwarded-for': ip } })).status).toBe(429);
-      expect((await send(`${app.url}/exports/versions/${id}.csv`, { headers: { 'x-forwarded-for': nextIp() } })).status).toBe(200);
+      const exportsFrom = async (from: string) => (await send(`${app.url}/exports/versions/${id}.csv`, { headers: { 'x-forwarded-for': from } })).status;
+      const exportStatuses: number[] = [];
+      for (let i = 0; i < EXPORTS_PER_MINUTE + 1; i++) exportStatuses.push(await exportsFrom(ip));
+      expect(exportStatuses).toEqual([...Array(EXPORTS_PER_MINUTE).fill(200), 429]);
+      expect(await exportsFrom(nextIp())).toBe(200);
+      const pageStatuses: number[] = [];
+      for (let i = 0; i < PAGES_PER_MINUTE + PAGES_BURST + 1; i++) pageStatuses.push((await send(`${app.url}/`, { headers: { 'x-forwarded-for': ip } })).status);
+      expect(pageStatuses).toEqual([...Array(PAGES_PER_MINUTE + PAGES_BURST).fill(200), 429]);
+      const page = await send(`${app.url}/`, { headers: { 'x-forwarded-for': ip } });
+      expect([page.status, page.headers.get('content-type'), page.text]).toEqual([429, 'text/plain; charset=utf-8', expect.stringContaining('页面请求过于频繁')]);
+      expect(Number(page.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      // /health and static assets are not counted
+      expect((await send(`${app.url}/health`, { headers: { 'x-forwarded-for': ip } })).status).toBe(200);
     });
 
     it('rate limit per user on /admin/graphql: the same user from many addresses is limited, another user is not', async () => {

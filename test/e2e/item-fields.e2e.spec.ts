@@ -90,8 +90,9 @@ describe('every item field: differs, diffs, round-trips, is found', () => {
   const publish = async (versionId: string) => {
     await api.recordReasons(app.adminToken, versionId); // an invented law does not resolve: the gates are not what this test is about
     ok(await api.submit(app.adminToken, versionId), 'submitForReview');
-    ok(await api.approve(reviewer, versionId, '同意'), 'approveVersion');
-    return ok(await api.publish(app.adminToken, versionId, nextDate(), '宜政发〔2026〕1号'), 'publishVersion');
+    const from = nextDate(); // in the past: the reviewer confirms it
+    ok(await api.approve(reviewer, versionId, '同意', from), 'approveVersion');
+    return ok(await api.publish(app.adminToken, versionId, from, '宜政发〔2026〕1号'), 'publishVersion');
   };
   let reviewer: string;
   const latest: Partial<Record<Kind, { id: string }>> = {};

@@ -124,8 +124,8 @@ describe('list integrity over GraphQL and in the database', () => {
   it('two concurrent publishes of one approved version: exactly one succeeds, the other gets CONFLICT', async () => {
     ok(await api.submit(editor, respDraft.id), 'submitForReview');
     ok(await api.approve(reviewer, respDraft.id), 'approveVersion');
-    const dates = ['2025-04-01', '2025-05-01'];
-    const results = await Promise.all(dates.map((d, i) => api.publish(editor, respDraft.id, d, `宜政发〔2025〕${40 + i}号`)));
+    const dates = ['2027-04-01', '2027-05-01']; // future: no approved date needed (honest-time.e2e.spec.ts)
+    const results = await Promise.all(dates.map((d, i) => api.publish(editor, respDraft.id, d, `宜政发〔2027〕${40 + i}号`)));
     expect(outcomes(results, 'publishVersion')).toEqual(['CONFLICT', 'PUBLISHED']);
     const winner = results.find((r) => r.data?.publishVersion)!.data.publishVersion;
     const rows = await app.dataSource.query('SELECT number, status, effective_from, effective_to FROM list_version WHERE list_id = (SELECT list_id FROM list_version WHERE id = $1) ORDER BY number', [respDraft.id]);
@@ -138,7 +138,7 @@ describe('list integrity over GraphQL and in the database', () => {
     ok(await api.saveItem(editor, draft.id, gl.coop), 'saveItem');
     ok(await api.submit(editor, draft.id), 'submitForReview');
     ok(await api.approve(reviewer, draft.id), 'approveVersion');
-    const dates = ['2025-10-01', '2025-11-01', '2025-12-01'];
+    const dates = ['2027-10-01', '2027-11-01', '2027-12-01'];
     const results = await Promise.all(dates.map((d) => api.publish(editor, draft.id, d, '宜政发〔2025〕50号')));
     expect(outcomes(results, 'publishVersion')).toEqual(['CONFLICT', 'CONFLICT', 'PUBLISHED']);
     const winner = results.find((r) => r.data?.publishVersion)!.data.publishVersion;
@@ -180,15 +180,15 @@ describe('list integrity over GraphQL and in the database', () => {
 
     it('two PUBLISHED ranges of one list may not overlap (exclusion constraint, 23P01) on INSERT and on UPDATE', async () => {
       const insert = (status: string, from: string, to: string | null) =>
-        sqlRefusal(app, `INSERT INTO list_version (list_id, region_code, kind, number, status, effective_from, effective_to, approval_doc_number, created_by)
-           VALUES ($1, $2, 'RESPONSIBILITY', 99, $3, $4, $5, '测试文号', 'sql-test')`, [listB, TOWN_B, status, from, to]);
+        sqlRefusal(app, `INSERT INTO list_version (list_id, region_code, kind, number, status, effective_from, effective_to, approval_doc_number, created_by, published_at)
+           VALUES ($1, $2, 'RESPONSIBILITY', 99, $3, $4, $5, '测试文号', 'sql-test', now())`, [listB, TOWN_B, status, from, to]);
       for (const [status, from, to] of [['PUBLISHED', '2025-06-01', null], ['SUPERSEDED', '2024-06-01', '2025-01-02'], ['PUBLISHED', '2030-01-01', null]] as const) {
         expect(await insert(status, from, to)).toMatchObject({ code: '23P01', constraint: 'list_version_in_force_excl' });
       }
       // an unpublished version turned PUBLISHED behind the API's back, over the range of v1
       await app.dataSource.query(`INSERT INTO list_version (list_id, region_code, kind, number, status, created_by) VALUES ($1, $2, 'RESPONSIBILITY', 98, 'APPROVED', 'sql-test')`, [listB, TOWN_B]);
       try {
-        expect(await sqlRefusal(app, `UPDATE list_version SET status = 'PUBLISHED', effective_from = '2025-06-01', approval_doc_number = '测试文号' WHERE list_id = $1 AND number = 98`, [listB]))
+        expect(await sqlRefusal(app, `UPDATE list_version SET status = 'PUBLISHED', effective_from = '2025-06-01', approval_doc_number = '测试文号', published_at = now() WHERE list_id = $1 AND number = 98`, [listB]))
           .toMatchObject({ code: '23P01', constraint: 'list_version_in_force_excl' });
       } finally {
         await app.dataSource.query('DELETE FROM list_version WHERE list_id = $1 AND number = 98', [listB]);

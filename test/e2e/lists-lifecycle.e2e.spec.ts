@@ -93,7 +93,8 @@ describe('list lifecycle over GraphQL', () => {
     // fixed and resubmitted; APPROVED by the reviewer
     ok(await api.saveItem(editor, draft.id, { ...xz.recl, legalBasis: '《中华人民共和国安全生产法》第十条第一款' }, 6), 'saveItem');
     ok(await api.submit(editor, draft.id), 'submitForReview');
-    const approved = ok(await api.approve(reviewer, draft.id, '经合法性审查，同意。'), 'approveVersion');
+    // a start date in the past: the reviewer confirms it (honest-time.e2e.spec.ts)
+    const approved = ok(await api.approve(reviewer, draft.id, '经合法性审查，同意。', '2025-03-01'), 'approveVersion');
     expect(approved).toMatchObject({ status: 'APPROVED', approvedBy: 'lc-reviewer', submittedBy: 'lc-editor', reviewOpinion: '经合法性审查，同意。', revision: 9 });
     expect(errorOf(await api.approve(reviewer, draft.id)).code).toBe('CONFLICT');
 
@@ -135,7 +136,7 @@ describe('list lifecycle over GraphQL', () => {
     expect(errorOf(await api.approve(editor, draft.id)).code).toBe('FORBIDDEN');
     expect(errorOf(await api.reject(editor, draft.id, '编辑无权退回')).code).toBe('FORBIDDEN');
     expect(ok(await api.version(draft.id, app.adminToken), 'listVersion').status).toBe('IN_REVIEW');
-    expect(ok(await api.approve(reviewer, draft.id), 'approveVersion')).toMatchObject({ status: 'APPROVED', approvedBy: 'lc-reviewer' });
+    expect(ok(await api.approve(reviewer, draft.id, null, '2025-05-01'), 'approveVersion')).toMatchObject({ status: 'APPROVED', approvedBy: 'lc-reviewer' });
     // the ADMIN may publish what someone else approved
     expect(ok(await api.publish(app.adminToken, draft.id, '2025-05-01', '宜政发〔2025〕5号'), 'publishVersion').status).toBe('PUBLISHED');
   });
@@ -208,7 +209,7 @@ describe('list lifecycle over GraphQL', () => {
     expect(await api.itemCodes(xzVersion[1].id)).toEqual([xz.basic.itemCode, xz.coop.itemCode, xz.recl.itemCode]);
 
     ok(await api.submit(editor, draft.id), 'submitForReview');
-    ok(await api.approve(reviewer, draft.id), 'approveVersion');
+    ok(await api.approve(reviewer, draft.id, null, '2025-09-01'), 'approveVersion');
     const v2 = ok(await api.publish(editor, draft.id, '2025-09-01', '宜政发〔2025〕9号'), 'publishVersion');
     expect(v2).toMatchObject({ number: 2, status: 'PUBLISHED', effectiveFrom: '2025-09-01', effectiveTo: null });
     xzVersion[2] = v2;

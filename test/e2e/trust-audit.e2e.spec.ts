@@ -157,8 +157,8 @@ describe('audit trail', () => {
       },
       {
         name: 'approveVersion',
-        run: () => api.approve(tokens.reviewer, made.v1, '同意'),
-        events: () => [version('v1', 'approveVersion', { ...REVIEWER, after: expect.objectContaining({ status: 'APPROVED', approvedBy: 'ta-reviewer', reviewOpinion: '同意' }) })],
+        run: () => api.approve(tokens.reviewer, made.v1, '同意', '2026-01-01'), // a past date, confirmed by the reviewer
+        events: () => [version('v1', 'approveVersion', { ...REVIEWER, after: expect.objectContaining({ status: 'APPROVED', approvedBy: 'ta-reviewer', reviewOpinion: '同意', approvedEffectiveFrom: '2026-01-01' }) })],
       },
       {
         name: 'publishVersion (a first version)',
@@ -182,7 +182,7 @@ describe('audit trail', () => {
         events: () => [version('v2', 'saveItem', EDITOR)],
       },
       { name: 'submitForReview (version 2)', run: () => api.submit(tokens.editor, made.v2), events: () => [version('v2', 'submitForReview', EDITOR)] },
-      { name: 'approveVersion (by ADMIN)', run: () => api.approve(app.adminToken, made.v2), events: () => [version('v2', 'approveVersion', ADMIN)] },
+      { name: 'approveVersion (by ADMIN)', run: () => api.approve(app.adminToken, made.v2, '经合法性审查，同意。', '2026-06-01'), events: () => [version('v2', 'approveVersion', ADMIN)] },
       {
         name: 'publishVersion (a successor): the predecessor superseded, then the successor published',
         run: () => api.publish(tokens.editor, made.v2, '2026-06-01', '宜政发〔2026〕6号'),
@@ -274,7 +274,7 @@ describe('audit trail', () => {
       approved = ok(await api.createDraft(tokens.editor, '320282100', 'RESPONSIBILITY'), 'createDraft').id;
       ok(await api.saveItem(tokens.editor, approved, item('RESPONSIBILITY', 'TF-3', YIXING_BODY)), 'saveItem');
       ok(await api.submit(tokens.editor, approved), 'submitForReview');
-      ok(await api.approve(tokens.reviewer, approved), 'approveVersion');
+      ok(await api.approve(tokens.reviewer, approved, '经合法性审查，同意。', '2026-12-01'), 'approveVersion');
     });
 
     const cases: [string, string, () => Promise<GraphQLResponse>][] = [

@@ -5,7 +5,7 @@ import { codeOf, type GraphQLResponse, type TestApp } from './test-app.js';
  * over HTTP like any client, and small assertions on answers and on SQL refusals.
  */
 export const VERSION_FIELDS = `id number status kind effectiveFrom effectiveTo approvalDocNumber reviewOpinion changeReason
-  revision submittedBy approvedBy publishedBy basedOn { id number } region { code name }`;
+  revision submittedBy approvedBy publishedBy approvedEffectiveFrom publishedAt correction basedOn { id number } region { code name }`;
 export const ITEM_FIELDS = `id itemCode name description section category source townshipRole townshipDuty villageDuty
   accountableBody { name level } cooperating { body { name } duty } citations { raw label instrumentTitle article paragraph item text resolved }
   stagedDuties accountabilityCircumstances exemptions keywords`;
@@ -71,8 +71,9 @@ export function listApi(app: TestApp) {
       app.adminGql('mutation($v:ID!,$c:String!){ removeItem(versionId:$v, itemCode:$c) }', { v: versionId, c: itemCode }, token),
     submit: (token: string, versionId: string) =>
       app.adminGql(`mutation($v:ID!){ submitForReview(versionId:$v){ ${VERSION_FIELDS} } }`, { v: versionId }, token),
-    approve: (token: string, versionId: string, opinion: string | null = null) =>
-      app.adminGql(`mutation($v:ID!,$o:String){ approveVersion(versionId:$v, opinion:$o){ ${VERSION_FIELDS} } }`, { v: versionId, o: opinion }, token),
+    /** `effectiveFrom`: the start date the approval covers (needed to publish with a past date). */
+    approve: (token: string, versionId: string, opinion: string | null = null, effectiveFrom: string | null = null) =>
+      app.adminGql(`mutation($v:ID!,$o:String,$f:Date){ approveVersion(versionId:$v, opinion:$o, effectiveFrom:$f){ ${VERSION_FIELDS} } }`, { v: versionId, o: opinion, f: effectiveFrom }, token),
     reject: (token: string, versionId: string, opinion: string) =>
       app.adminGql(`mutation($v:ID!,$o:String!){ rejectVersion(versionId:$v, opinion:$o){ ${VERSION_FIELDS} } }`, { v: versionId, o: opinion }, token),
     publish: (token: string, versionId: string, effectiveFrom: string, approvalDocNumber: string) =>
@@ -123,7 +124,7 @@ export function listApi(app: TestApp) {
       return conn.edges.map((e: { node: { itemCode: string } }) => e.node.itemCode);
     },
 
-    /** A new version with exactly these saved items (on top of the copy of the one in force), reviewed and published. */
+    /** A new version with exactly these saved items (on top of the copy of the one in force), reviewed (the date confirmed) and published. */
     async publishWith(
       who: { editor: string; reviewer: string },
       regionCode: string,
@@ -137,7 +138,8 @@ export function listApi(app: TestApp) {
       for (const item of items) ok(await api.saveItem(who.editor, draft.id, item), 'saveItem');
       for (const code of remove) ok(await api.removeItem(who.editor, draft.id, code), 'removeItem');
       ok(await api.submit(who.editor, draft.id), 'submitForReview');
-      ok(await api.approve(who.reviewer, draft.id, '经合法性审查，同意。'), 'approveVersion');
+      // The reviewer confirms the start date, so a past one (history loads) may be published too.
+      ok(await api.approve(who.reviewer, draft.id, '经合法性审查，同意。', effectiveFrom), 'approveVersion');
       return ok(await api.publish(who.editor, draft.id, effectiveFrom, approvalDocNumber), 'publishVersion');
     },
   };

@@ -33,7 +33,7 @@ const Q = {
   saveItem: 'mutation($v:ID!,$i:ListItemInput!,$e:Int){ saveItem(versionId:$v, input:$i, expectedRevision:$e){ id itemCode name } }',
   removeItem: 'mutation($v:ID!,$c:String!,$e:Int){ removeItem(versionId:$v, itemCode:$c, expectedRevision:$e) }',
   submitForReview: `mutation($v:ID!){ submitForReview(versionId:$v){ ${VERSION_FIELDS} } }`,
-  approveVersion: `mutation($v:ID!,$o:String){ approveVersion(versionId:$v, opinion:$o){ ${VERSION_FIELDS} } }`,
+  approveVersion: `mutation($v:ID!,$o:String,$f:Date){ approveVersion(versionId:$v, opinion:$o, effectiveFrom:$f){ ${VERSION_FIELDS} } }`,
   rejectVersion: `mutation($v:ID!,$o:String!){ rejectVersion(versionId:$v, opinion:$o){ ${VERSION_FIELDS} } }`,
   publishVersion: `mutation($v:ID!,$f:Date!,$d:String!){ publishVersion(versionId:$v, effectiveFrom:$f, approvalDocNumber:$d){ ${VERSION_FIELDS} } }`,
   createBody: 'mutation($n:String!,$k:String!,$r:String!){ createBody(name:$n, kind:$k, regionCode:$r){ id name level } }',
@@ -60,7 +60,8 @@ export function trustApi(app: TestApp) {
     removeItem: (t: Token, versionId: string, itemCode: string, expectedRevision: number | null = null) =>
       admin(Q.removeItem, { v: versionId, c: itemCode, e: expectedRevision }, t),
     submit: (t: Token, versionId: string) => admin(Q.submitForReview, { v: versionId }, t),
-    approve: (t: Token, versionId: string, opinion: string | null = '经合法性审查，同意。') => admin(Q.approveVersion, { v: versionId, o: opinion }, t),
+    approve: (t: Token, versionId: string, opinion: string | null = '经合法性审查，同意。', effectiveFrom: string | null = null) =>
+      admin(Q.approveVersion, { v: versionId, o: opinion, f: effectiveFrom }, t),
     reject: (t: Token, versionId: string, opinion = '请补充法律依据后重新提交') => admin(Q.rejectVersion, { v: versionId, o: opinion }, t),
     publish: (t: Token, versionId: string, effectiveFrom: string, approvalDocNumber = '测政发〔2026〕1号') =>
       admin(Q.publishVersion, { v: versionId, f: effectiveFrom, d: approvalDocNumber }, t),

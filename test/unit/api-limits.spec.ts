@@ -194,6 +194,19 @@ describe('rate-limit counters (in memory)', () => {
     await counter.reset('a');
     expect(await counter.peek('a')).toMatchObject({ consumed: 0, allowed: true });
   });
+  it('with a burst allowance: hits past the limit spend it, then are refused until a window renews', async () => {
+    const counter = memoryCounters(`unit-burst-${Date.now()}`, 2, 60, { points: 3, windowSeconds: 600 });
+    const allowed = [];
+    for (let i = 0; i < 6; i++) allowed.push((await counter.hit('office-nat')).allowed);
+    expect(allowed).toEqual([true, true, true, true, true, false]);
+    const refused = await counter.hit('office-nat');
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60); // the per-minute window renews first
+    expect((await counter.hit('another')).allowed).toBe(true);
+    // no burst configured (0 points): the plain limit
+    const plain = memoryCounters(`unit-noburst-${Date.now()}`, 1, 60, { points: 0, windowSeconds: 600 });
+    expect([(await plain.hit('x')).allowed, (await plain.hit('x')).allowed]).toEqual([true, false]);
+  });
 });
 
 describe('API limits configuration', () => {
@@ -211,11 +224,29 @@ describe('API limits configuration', () => {
       maxComplexity: { public: 10_000, admin: 100_000 },
       pageMax: { public: 100, admin: 1000 },
       requestsPerMinute: { public: 600, admin: 1200 },
+      publicRoutes: {
+        pages: { perMinute: 600, burst: 300, setting: 'RATE_LIMIT_PAGES_PER_MINUTE' },
+        questions: { perMinute: 600, burst: 300, setting: 'RATE_LIMIT_QUESTIONS_PER_MINUTE' },
+        exports: { perMinute: 600, burst: 300, setting: 'RATE_LIMIT_EXPORTS_PER_MINUTE' },
+      },
+      burstWindowSeconds: 600,
       loginMaxFailures: 5,
       loginWindowSeconds: 60,
       publicCacheSeconds: 60,
     });
     expect(load().trustProxy).toBe(false);
+  });
+
+  it('rate limits per class of public route: each its own per-minute limit and burst, RATE_LIMIT_PUBLIC_PER_MINUTE their default', () => {
+    const config = load({ RATE_LIMIT_PUBLIC_PER_MINUTE: '100', RATE_LIMIT_PAGES_PER_MINUTE: '2000', RATE_LIMIT_PAGES_BURST: '1000', RATE_LIMIT_EXPORTS_BURST: '0', RATE_LIMIT_BURST_WINDOW_SECONDS: '300' });
+    expect(config.api.publicRoutes).toEqual({
+      pages: { perMinute: 2000, burst: 1000, setting: 'RATE_LIMIT_PAGES_PER_MINUTE' },
+      questions: { perMinute: 100, burst: 50, setting: 'RATE_LIMIT_QUESTIONS_PER_MINUTE' },
+      exports: { perMinute: 100, burst: 0, setting: 'RATE_LIMIT_EXPORTS_PER_MINUTE' },
+    });
+    expect(config.api.burstWindowSeconds).toBe(300);
+    expect(() => load({ RATE_LIMIT_QUESTIONS_BURST: 'lots' })).toThrow(/RATE_LIMIT_QUESTIONS_BURST/);
+    expect(() => load({ RATE_LIMIT_EXPORTS_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_EXPORTS_PER_MINUTE/);
   });
 
   it('reads every setting, and a wrong value names its variable', () => {

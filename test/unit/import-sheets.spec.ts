@@ -6,6 +6,8 @@ import iconv from 'iconv-lite';
 import { fieldOfHeader, normalizeHeader, rowToItemInput, itemToSheetRow, standardColumns, type SheetItem } from '../../src/modules/lists/list-sheet.js';
 import { ALL_FIELDS, belongsTo } from '../../src/modules/lists/item-fields.js';
 import { parseSheetFile } from '../../src/modules/import-export/sheet-file.js';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { neutralizeCell, readCsvRecords, unneutralizeCell, writeCsvRecords } from '../../src/common/csv.js';
 import { countCsvRecords, readCsvGrid, readXlsxGrids, type SheetGrid } from '../../src/modules/import-export/sheet-readers.js';
 import { columnLetter, itemRows, locateHeader } from '../../src/modules/import-export/sheet-table.js';
 import { writeCsv, writeXlsx } from '../../src/modules/import-export/sheet-writers.js';
@@ -194,7 +196,7 @@ describe('limits, before parsing', () => {
 
 // Values a list can hold that the spreadsheet shape represents: list elements without their
 // separators (；; between elements, 、,，；; between keywords), one-line names.
-const chars = fc.constantFrom(...'乡镇村民违法建设查处责任主体配合职责农药秸秆焚烧巡查处置abcXYZ019 ，。：“”（）,."=+-@%#'.split(''));
+const chars = fc.constantFrom(...'乡镇村民违法建设查处责任主体配合职责农药秸秆焚烧巡查处置abcXYZ019 ，。：“”（）,."=+-@%#\''.split(''));
 const text = (max: number) => fc.array(chars, { minLength: 1, maxLength: max }).map((a) => a.join('').trim()).filter((s) => s.length > 0);
 const multiline = fc.array(text(30), { minLength: 1, maxLength: 3 }).map((lines) => lines.join('\n'));
 const element = text(25).filter((s) => !/[；;]/.test(s));
@@ -251,6 +253,32 @@ describe('writer → reader is the identity on representable lists', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('CSV injection: cells a spreadsheet would run are written with a leading apostrophe', () => {
+  const triggers = ['=1+1', '+86 510', '-2', '@SUM(A1)', '\tx', '\rx', "'=already", "''+twice"];
+  it('neutralises = + - @, tab and carriage return, and apostrophes before them, at the start of a cell and of each line; leaves the rest', () => {
+    expect(triggers.map(neutralizeCell)).toEqual(["'=1+1", "'+86 510", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "''=already", "'''+twice"]);
+    expect(neutralizeCell('巡查\n=1+1\n正常\n-2')).toBe("巡查\n'=1+1\n正常\n'-2");
+    for (const plain of ["'quoted", '乡镇', 'a=b', ' =x', '', '甲\n乙']) expect(neutralizeCell(plain)).toBe(plain);
+  });
+  it('no cell or line of a written CSV starts with a trigger; the grid reader gives back exactly what was written', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.string({ unit: fc.constantFrom(...'=+-@\t\r\n\'a乡,"'.split('')), maxLength: 8 }), { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 5 }), (rows) => {
+        const csv = writeCsvRecords([['甲', '乙'], ...rows]);
+        const parsed = readCsvGrid(csv.replace(/^\uFEFF/, '')).rows.map((r) => r.cells);
+        expect(parsed.slice(1)).toEqual(rows);
+        // what a spreadsheet sees (csv-parse without our reader's rule): no formula start, in a cell or a line of it
+        const raw = parseCsv(csv.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];
+        for (const line of raw.flat().flatMap((cell) => cell.split('\n'))) expect(line).not.toMatch(/^[=+\-@\t\r]/);
+        for (const [i, cell] of rows.flat().entries()) expect(unneutralizeCell(raw.slice(1).flat()[i])).toBe(cell);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('the records reader (demo data) strips the apostrophe too', () => {
+    expect(readCsvRecords(writeCsvRecords([['a', 'b'], ['=1', "'x"]]))).toEqual([{ a: '=1', b: "'x" }]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, GraphQLISODateTime, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLRequestContext } from '../../common/graphql-context.js';
 import { Permission } from '../../auth/permissions.js';
 import { RequirePermission } from '../../auth/require-permission.decorator.js';
@@ -7,7 +7,7 @@ import { BodyModel } from '../bodies/body.model.js';
 import { bodyLoader } from '../bodies/bodies.resolver.js';
 import { BodiesService } from '../bodies/bodies.service.js';
 import { ListReadService, readScopeFor } from '../lists/list-read.service.js';
-import { CitationModel } from '../lists/list.model.js';
+import { CitationModel, KNOWN_AT } from '../lists/list.model.js';
 import { RegionModel } from '../regions/region.model.js';
 import { regionLoader } from '../regions/regions.resolver.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -32,9 +32,10 @@ export class AccountabilityResolver {
     @Args('regionCode') regionCode: string,
     @Args('asOf', { type: () => LocalDateScalar, nullable: true }) asOf: string | null,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('knownAt', { type: () => GraphQLISODateTime, nullable: true, description: KNOWN_AT }) knownAt: Date | null,
     @Context() ctx: GraphQLRequestContext,
   ) {
-    return this.accountability.whoIsAccountable(readScopeFor(ctx.endpoint, ctx.actor), question, regionCode, asOf, first);
+    return this.accountability.whoIsAccountable(readScopeFor(ctx.endpoint, ctx.actor), question, regionCode, asOf, first, knownAt);
   }
 
   @ResolveField(() => BodyModel)

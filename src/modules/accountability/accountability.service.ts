@@ -44,12 +44,13 @@ export class AccountabilityService {
     regionInput: string,
     asOfInput: string | null | undefined,
     firstInput: number | null | undefined,
+    knownAt?: Date | null,
     cached = true,
   ): Promise<AccountabilityResultModel> {
     // Public answers come from published versions only: kept until a publication or a synonym change.
     if (cached && scope === PUBLIC_SCOPE) {
-      const key = JSON.stringify([question, regionInput, asOfInput ?? todayInChina(), firstInput ?? null]);
-      return this.readCache.get('answers', key, () => this.whoIsAccountable(scope, question, regionInput, asOfInput, firstInput, false));
+      const key = JSON.stringify([question, regionInput, asOfInput ?? todayInChina(), firstInput ?? null, knownAt?.toISOString() ?? null]);
+      return this.readCache.get('answers', key, () => this.whoIsAccountable(scope, question, regionInput, asOfInput, firstInput, knownAt, false));
     }
     const first = firstInput ?? DEFAULT_ANSWERS;
     if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) throw badInput('first', `first 应为1至${MAX_FIRST}之间的整数`, { max: MAX_FIRST });
@@ -62,7 +63,7 @@ export class AccountabilityService {
     const result: AccountabilityResultModel = { question: analyzed.question, regionCode: region.code, asOf, terms: analyzed.terms.map((t) => t.term), answers: [] };
     if (!analyzed.terms.length) return result;
 
-    const versions = await this.reads.versionsInForceWithin(scope, region.code, asOf);
+    const versions = await this.reads.versionsInForceWithin(scope, region.code, asOf, knownAt);
     if (!versions.length) return result;
     const search = buildSearchQuery(analyzed.terms, versions, first);
     const rows: Record<string, any>[] = await this.dataSource.query(search.sql, search.params);

@@ -221,7 +221,7 @@ export class ImportService {
         }
         const draft = await this.versions.createDraft(actor, region.code, kind, request.changeReason, em, request.changeNote);
         const version = await em.getRepository(ListVersionEntity).findOneByOrFail({ id: draft.id });
-        const { writes, removed } = await this.versions.replaceDraftItems(em, version, items);
+        const { writes, removed } = await this.versions.replaceDraftItems(em, actor, version, items);
         writes.forEach((w, i) => {
           const item: ImportItem = { itemCode: items[i].itemCode, name: items[i].name, row: itemRowsOf[i].row, sheet: multiSheet ? itemRowsOf[i].sheet : null };
           (w.change === 'ADDED' ? outcome.addedItems : w.change === 'CHANGED' ? outcome.changedItems : outcome.unchangedItems).push(item);

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
+import { unneutralizeCell } from '../../common/csv.js';
 
 /**
  * Spreadsheet files as grids of text cells, whatever wrote them: rows keep the number a clerk
@@ -69,7 +70,9 @@ export function readCsvGrid(text: string): SheetGrid {
     if (err.code === 'CSV_QUOTE_NOT_CLOSED') throw new SheetReadError('引号未闭合：某个以英文双引号开头的单元格没有结束的双引号，请检查该行及其后的内容', row);
     throw new SheetReadError(`无法按 CSV 读取：${(e as Error).message}`, row);
   }
-  return { name: null, rows: records.map((cells, i) => ({ number: i + 1, cells })) };
+  // One leading apostrophe of a neutralised cell goes (see common/csv.ts): export → import is
+  // unchanged. Not in .xlsx: its cells are typed values, written as they are and read as they are.
+  return { name: null, rows: records.map((cells, i) => ({ number: i + 1, cells: cells.map(unneutralizeCell) })) };
 }
 
 /** Every visible worksheet with content, in workbook order. */

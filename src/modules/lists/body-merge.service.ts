@@ -126,7 +126,7 @@ export class BodyMergeService {
         const errors = (prepared[failed] as { ok: false; errors: { field: string; message: string }[] }).errors;
         throw conflict(`合并后草稿 v${version.number} 的事项“${codes[failed]}”不再有效：${errors.map((e) => e.message).join('；')}`, { itemCode: codes[failed] });
       }
-      await this.items.writeDraftItems(em, version, prepared.map((p) => (p as Extract<typeof p, { ok: true }>).item));
+      await this.items.writeDraftItems(em, version, prepared.map((p) => (p as Extract<typeof p, { ok: true }>).item), actorName(actor));
       await em.getRepository(ListVersionEntity).update({ id: version.id }, { revision: version.revision + 1 });
       await this.audit.record(em, actor, {
         action: 'mergeBodies', entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode,

@@ -202,7 +202,7 @@ export class ItemRepository {
    * draft shows the row in force. `echo` answers the written rows (saveItem shows it); an import
    * needs only the counts.
    */
-  async writeDraftItems(em: EntityManager, version: DraftVersion, items: PreparedItem[], echo = false): Promise<DraftWrite[]> {
+  async writeDraftItems(em: EntityManager, version: DraftVersion, items: PreparedItem[], writer: string, echo = false): Promise<DraftWrite[]> {
     const codes = items.map((i) => i.itemCode);
     await em.query('DELETE FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending AND item_code = ANY($3::text[])', [version.listId, version.number, codes]);
     const inForce = await this.rowsInForce(em, version, codes);
@@ -214,7 +214,7 @@ export class ItemRepository {
     for (let at = 0; at < changed.length; at += WRITE_BATCH) {
       const rows = draftRows(changed.slice(at, at + WRITE_BATCH), segment);
       await writing;
-      writing = this.insertDraftRows(em, version, rows, echo, inserted);
+      writing = this.insertDraftRows(em, version, rows, writer, echo, inserted);
       writing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
       await new Promise((sent) => setImmediate(sent)); // the statement leaves before the next batch's segmentation
     }
@@ -227,11 +227,11 @@ export class ItemRepository {
   }
 
   /** One batch of pending rows and their citations, in one statement. */
-  private async insertDraftRows(em: EntityManager, version: DraftVersion, rows: DraftRows, echo: boolean, inserted: Map<string, ListItemModel | null>) {
+  private async insertDraftRows(em: EntityManager, version: DraftVersion, rows: DraftRows, writer: string, echo: boolean, inserted: Map<string, ListItemModel | null>) {
     const returned: Record<string, unknown>[] = await em.query(
       `WITH item AS (
-         INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, ${CONTENT_COLUMNS}, has_unresolved_citations, search_vector)
-         SELECT $1, $2, $3, r.item_code, $4, ${prefixed('r')}, r.has_unresolved_citations, ${SEARCH_VECTOR_SQL('r.sa', 'r.sb', 'r.sc', 'r.sd')}
+         INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, ${CONTENT_COLUMNS}, has_unresolved_citations, search_vector, written_by)
+         SELECT $1, $2, $3, r.item_code, $4, ${prefixed('r')}, r.has_unresolved_citations, ${SEARCH_VECTOR_SQL('r.sa', 'r.sb', 'r.sc', 'r.sd')}, $7
          FROM jsonb_to_recordset($5::jsonb) AS r(${RECORD_COLUMNS})
          RETURNING ${echo ? `id, item_code, ${CONTENT_COLUMNS}` : 'id, item_code'}
        ), citation AS (
@@ -245,7 +245,7 @@ export class ItemRepository {
          JOIN item ON item.item_code = c.item_code
        )
        SELECT ${echo ? `id, item_code, ${CONTENT_COLUMNS}` : 'item_code'} FROM item`,
-      [version.listId, version.regionCode, version.kind, version.number, rows.items, rows.citations],
+      [version.listId, version.regionCode, version.kind, version.number, rows.items, rows.citations, writer],
     );
     for (const r of returned) inserted.set(r.item_code as string, echo ? itemRowToModel(r) : null);
   }
@@ -272,19 +272,25 @@ export class ItemRepository {
     return row;
   }
 
+  /** Whether `writer` wrote any row of this unpublished version (a saved item or a removal marker). */
+  async hasWritten(em: EntityManager, version: DraftVersion, writer: string): Promise<boolean> {
+    const [row] = await em.query('SELECT 1 FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending AND lower(written_by) = lower($3) LIMIT 1', [version.listId, version.number, writer]);
+    return !!row;
+  }
+
   async deleteRow(em: EntityManager, id: string): Promise<void> {
     await em.query('DELETE FROM list_item WHERE id = $1', [id]);
   }
 
   /** Removal markers for items in force (publishing turns each into its row's end); answers the codes marked. */
-  async markRemoved(em: EntityManager, version: DraftVersion, codes: string[]): Promise<string[]> {
+  async markRemoved(em: EntityManager, version: DraftVersion, codes: string[], writer: string): Promise<string[]> {
     if (!codes.length) return [];
     const marked: { item_code: string }[] = await em.query(
-      `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, removed, ${CONTENT_COLUMNS})
-       SELECT list_id, region_code, kind, item_code, $3, true, ${CONTENT_COLUMNS}
+      `INSERT INTO list_item (list_id, region_code, kind, item_code, from_version, removed, ${CONTENT_COLUMNS}, written_by)
+       SELECT list_id, region_code, kind, item_code, $3, true, ${CONTENT_COLUMNS}, $4
        FROM list_item WHERE list_id = $1 AND item_code = ANY($2::text[]) AND NOT pending AND to_version IS NULL
        RETURNING item_code`,
-      [version.listId, codes, version.number],
+      [version.listId, codes, version.number, writer],
     );
     return marked.map((r) => r.item_code);
   }

@@ -143,6 +143,10 @@ export class ListItemEntity {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
+  /** Who wrote this row in its draft (a saved or imported item, a removal marker): the approver may not be one of them. */
+  @Column({ type: 'text', nullable: true })
+  writtenBy: string | null;
+
   /** Weighted segmented text for who-is-accountable search (accountability/item-search-document.ts); derived, recomputable. */
   @Column({ type: 'tsvector', nullable: true, select: false })
   searchVector: string | null;

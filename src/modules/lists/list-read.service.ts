@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { ANONYMOUS, can, coversRegion, type Actor } from '../../auth/actor.js';
 import { regionCodeRange } from '../regions/region-code.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput } from '../../common/domain-error.js';
+import { todayInChina } from '../../common/local-date.scalar.js';
 import { isUuid } from '../../common/ids.js';
 import { ReadCache } from '../../common/read-cache.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -26,7 +27,32 @@ export const PUBLIC_SCOPE: ReadScope = Object.freeze({ actor: ANONYMOUS, publish
 export const readScopeFor = (endpoint: 'public' | 'admin', actor: Actor): ReadScope =>
   endpoint === 'public' ? PUBLIC_SCOPE : { actor, publishedOnly: !can(actor, Permission.READ_DRAFTS) };
 
-export const toVersionModel = (v: ListVersionEntity): ListVersionModel => ({ ...v });
+/** A version as the API shows it; a correction was published after the day it took effect (China's calendar). */
+export const toVersionModel = (v: ListVersionEntity): ListVersionModel => ({
+  ...v,
+  basedOn: undefined, // resolved by its field resolver, under the reader's scope
+  approvedEffectiveFrom: v.approvedEffectiveFrom ?? null,
+  publishedAt: v.publishedAt ?? null,
+  correction: !!(v.publishedAt && v.effectiveFrom && todayInChina(new Date(v.publishedAt)) > v.effectiveFrom),
+});
+
+/**
+ * Bitemporal reads: `asOf` is valid time (the day a list is in force), `knownAt` transaction time
+ * (what the registry had published by then). A version is known from its publication; its end of
+ * validity is known from its successor's publication, and until then it was shown as in force.
+ * Versions are published one after another with rising start dates (publishVersion), so the
+ * version in force on `asOf` as known at `knownAt` is the one published by then whose start is
+ * the latest not after `asOf`. A version published before the publication time was recorded
+ * (none since the HonestTime migration) counts as known from the start.
+ */
+const KNOWN = `v.status IN (:...published) AND (v.published_at IS NULL OR v.published_at <= :knownAt)`;
+const IN_FORCE_KNOWN = `v.effective_from <= :asOf AND (v.effective_to IS NULL OR v.effective_to > :asOf OR s.published_at > :knownAt)`;
+
+/** The version as the registry showed it at `knownAt`: still in force if its successor was not yet published. */
+function asKnownAt(v: ListVersionEntity, successorPublishedAt: Date | string | null, knownAt: Date): ListVersionEntity {
+  if (v.effectiveTo && successorPublishedAt && new Date(successorPublishedAt) > knownAt) return { ...v, status: 'PUBLISHED', effectiveTo: null };
+  return v;
+}
 
 /**
  * Every read of lists goes through here; this is the one place that decides what a caller may
@@ -54,10 +80,15 @@ export class ListReadService {
     return v && this.canSee(scope, v) ? toVersionModel(v) : null;
   }
 
-  async versionInForce(scope: ReadScope, regionInput: string, kind: ListKind, asOf: string, cached = true): Promise<ListVersionModel | null> {
+  async versionInForce(scope: ReadScope, regionInput: string, kind: ListKind, asOf: string, knownAt?: Date | null, cached = true): Promise<ListVersionModel | null> {
     if (cached && scope === PUBLIC_SCOPE)
-      return this.readCache.get('inForce', `${regionInput}|${kind}|${asOf}`, () => this.versionInForce(scope, regionInput, kind, asOf, false));
+      return this.readCache.get('inForce', `${regionInput}|${kind}|${asOf}|${knownAt?.toISOString() ?? ''}`, () => this.versionInForce(scope, regionInput, kind, asOf, knownAt, false));
     const regionCode = this.regions.parseCode(regionInput, 'regionCode');
+    if (knownAt) {
+      const [v] = await this.knownAt(knownAt, (q) =>
+        q.andWhere('v.region_code = :regionCode AND v.kind = :kind', { regionCode, kind }).andWhere(IN_FORCE_KNOWN, { asOf }));
+      return v && this.canSee(scope, v) ? toVersionModel(v) : null;
+    }
     const v = await this.dataSource
       .getRepository(ListVersionEntity)
       .createQueryBuilder('v')
@@ -67,31 +98,54 @@ export class ListReadService {
     return v && this.canSee(scope, v) ? toVersionModel(v) : null;
   }
 
-  /** The versions in force on `asOf` in a township, or in every township of a county. */
-  async versionsInForceWithin(scope: ReadScope, regionCode: string, asOf: string, cached = true): Promise<ListVersionModel[]> {
+  /** The versions in force on `asOf` (as known at `knownAt`, when given) in a township, or in every township of a county. */
+  async versionsInForceWithin(scope: ReadScope, regionCode: string, asOf: string, knownAt?: Date | null, cached = true): Promise<ListVersionModel[]> {
     if (cached && scope === PUBLIC_SCOPE)
-      return this.readCache.get('inForce', `${regionCode}|*|${asOf}`, () => this.versionsInForceWithin(scope, regionCode, asOf, false));
+      return this.readCache.get('inForce', `${regionCode}|*|${asOf}|${knownAt?.toISOString() ?? ''}`, () => this.versionsInForceWithin(scope, regionCode, asOf, knownAt, false));
     const [low, high] = regionCodeRange(regionCode);
-    const rows = await this.dataSource
-      .getRepository(ListVersionEntity)
-      .createQueryBuilder('v')
-      .where('v.region_code BETWEEN :low AND :high', { low, high })
-      .andWhere('v.status IN (:...published)', { published: PUBLISHED_STATUSES })
-      .andWhere('v.effective_from <= :asOf AND (v.effective_to IS NULL OR v.effective_to > :asOf)', { asOf })
-      .getMany();
+    const rows = knownAt
+      ? await this.knownAt(knownAt, (q) => q.andWhere('v.region_code BETWEEN :low AND :high', { low, high }).andWhere(IN_FORCE_KNOWN, { asOf }))
+      : await this.dataSource
+          .getRepository(ListVersionEntity)
+          .createQueryBuilder('v')
+          .where('v.region_code BETWEEN :low AND :high', { low, high })
+          .andWhere('v.status IN (:...published)', { published: PUBLISHED_STATUSES })
+          .andWhere('v.effective_from <= :asOf AND (v.effective_to IS NULL OR v.effective_to > :asOf)', { asOf })
+          .getMany();
     return rows.filter((v) => this.canSee(scope, v)).map(toVersionModel);
   }
 
-  /** History, newest first. */
-  async listVersions(scope: ReadScope, regionInput: string, kind: ListKind): Promise<ListVersionModel[]> {
-    const regionCode = this.regions.parseCode(regionInput, 'regionCode');
-    const rows = await this.dataSource
+  /** Published versions known at `knownAt` that `narrow` selects, each as it was shown then. */
+  private async knownAt(knownAt: Date, narrow: (q: SelectQueryBuilder<ListVersionEntity>) => SelectQueryBuilder<ListVersionEntity>): Promise<ListVersionEntity[]> {
+    const query = this.dataSource
       .getRepository(ListVersionEntity)
       .createQueryBuilder('v')
-      .where('v.region_code = :regionCode AND v.kind = :kind', { regionCode, kind })
-      .orderBy('v.number', 'DESC')
-      .getMany();
+      .leftJoin(ListVersionEntity, 's', 's.list_id = v.list_id AND s.effective_from = v.effective_to AND s.status IN (:...published)')
+      .addSelect('s.published_at', 'successor_published_at')
+      .where(KNOWN, { published: PUBLISHED_STATUSES, knownAt });
+    const { raw, entities } = await narrow(query).orderBy('v.number', 'DESC').getRawAndEntities();
+    return entities.map((v, i) => asKnownAt(v, raw[i].successor_published_at, knownAt));
+  }
+
+  /** History, newest first; with `knownAt`, the published history as the registry showed it then. */
+  async listVersions(scope: ReadScope, regionInput: string, kind: ListKind, knownAt?: Date | null): Promise<ListVersionModel[]> {
+    const regionCode = this.regions.parseCode(regionInput, 'regionCode');
+    const rows = knownAt
+      ? await this.knownAt(knownAt, (q) => q.andWhere('v.region_code = :regionCode AND v.kind = :kind', { regionCode, kind }))
+      : await this.dataSource
+          .getRepository(ListVersionEntity)
+          .createQueryBuilder('v')
+          .where('v.region_code = :regionCode AND v.kind = :kind', { regionCode, kind })
+          .orderBy('v.number', 'DESC')
+          .getMany();
     return rows.filter((v) => this.canSee(scope, v)).map(toVersionModel);
+  }
+
+  /** A version as known at `knownAt`: null when it was not published by then (or cannot be seen). */
+  private async findVersionKnownAt(scope: ReadScope, id: string, knownAt: Date): Promise<ListVersionModel | null> {
+    if (!isUuid(id)) return null;
+    const [v] = await this.knownAt(knownAt, (q) => q.andWhere('v.id = :id', { id }));
+    return v && this.canSee(scope, v) ? toVersionModel(v) : null;
   }
 
   /** One page of a version's items (the caller has seen the version), ordered by itemCode, with the total. */
@@ -124,10 +178,12 @@ export class ListReadService {
   }
 
   /** What changed from one version of a list to another, item by item and field by field. */
-  async diff(scope: ReadScope, fromId: string, toId: string): Promise<VersionDiffModel> {
-    const [from, to] = await Promise.all([this.findVersion(scope, fromId), this.findVersion(scope, toId)]);
-    if (!from) throw badInput('fromVersionId', '未找到起始版本');
-    if (!to) throw badInput('toVersionId', '未找到目标版本');
+  async diff(scope: ReadScope, fromId: string, toId: string, knownAt?: Date | null): Promise<VersionDiffModel> {
+    const find = (id: string) => (knownAt ? this.findVersionKnownAt(scope, id, knownAt) : this.findVersion(scope, id));
+    const [from, to] = await Promise.all([find(fromId), find(toId)]);
+    const when = knownAt ? `（截至 ${knownAt.toISOString()} 尚未发布的版本不能比较）` : '';
+    if (!from) throw badInput('fromVersionId', `未找到起始版本${when}`);
+    if (!to) throw badInput('toVersionId', `未找到目标版本${when}`);
     if (from.listId !== to.listId) throw badInput('toVersionId', '两个版本不属于同一份清单，无法比较');
     const [before, after] = await Promise.all([this.allItems(from), this.allItems(to)]);
     const beforeByCode = new Map(before.map((i) => [i.itemCode, i]));

@@ -12,6 +12,7 @@ export const PUBLISHED_STATUSES: readonly VersionStatus[] = ['PUBLISHED', 'SUPER
 @Check('list_version_status_ck', `status IN ('DRAFT','IN_REVIEW','APPROVED','PUBLISHED','SUPERSEDED')`)
 @Check('list_version_published_ck', `status NOT IN ('PUBLISHED','SUPERSEDED') OR (effective_from IS NOT NULL AND approval_doc_number IS NOT NULL)`)
 @Check('list_version_range_ck', `effective_to IS NULL OR effective_to > effective_from`)
+@Check('list_version_published_at_ck', `status NOT IN ('PUBLISHED','SUPERSEDED') OR published_at IS NOT NULL`)
 @Check('list_version_superseded_ck', `status <> 'SUPERSEDED' OR effective_to IS NOT NULL`)
 @Exclusion('list_version_in_force_excl', `USING gist (list_id WITH =, daterange(effective_from, effective_to, '[)') WITH &&) WHERE (status IN ('PUBLISHED','SUPERSEDED'))`)
 @Index('list_version_one_open_uq', { synchronize: false })
@@ -94,9 +95,14 @@ export class ListVersionEntity {
   @Column({ type: 'timestamptz', nullable: true })
   approvedAt: Date | null;
 
+  /** The start date the approval covers (approveVersion's effectiveFrom); null: it named none. */
+  @Column({ type: 'date', nullable: true })
+  approvedEffectiveFrom: string | null;
+
   @Column({ type: 'text', nullable: true })
   publishedBy: string | null;
 
+  /** When it was published (transaction time): what the public was told from then on (knownAt reads). */
   @Column({ type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
 }

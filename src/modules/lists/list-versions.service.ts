@@ -7,6 +7,7 @@ import { badInput, conflict, forbidden } from '../../common/domain-error.js';
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
 import { checkText, clip } from '../../common/text-input.js';
 import { AuditService } from '../audit/audit.service.js';
+import { CountySettingsService } from '../counties/county-settings.service.js';
 import { countyOf } from '../regions/region-code.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
@@ -64,6 +65,7 @@ export class ListVersionsService {
     private readonly items: ItemRepository,
     private readonly audit: AuditService,
     private readonly readCache: ReadCache,
+    private readonly countySettings: CountySettingsService,
     private readonly bodies: BodiesService,
   ) {}
 
@@ -154,7 +156,7 @@ export class ListVersionsService {
         const [first] = result.errors;
         throw badInput(first.field, `「${first.field}」${first.message}`, { errors: result.errors });
       }
-      const [{ item: row }] = await this.items.writeDraftItems(em, version, [result.item], true);
+      const [{ item: row }] = await this.items.writeDraftItems(em, version, [result.item], actorName(actor), true);
       await this.bumpRevision(em, version);
       await this.audit.record(em, actor, {
         action: 'updateItem', entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode,
@@ -252,7 +254,7 @@ export class ListVersionsService {
         const [first] = result.errors;
         throw badInput(first.field, `「${first.field}」${first.message}`, { errors: result.errors });
       }
-      const [{ item: row }] = await this.items.writeDraftItems(em, version, [result.item], true);
+      const [{ item: row }] = await this.items.writeDraftItems(em, version, [result.item], actorName(actor), true);
       await this.bumpRevision(em, version);
       const { citations, ...content } = result.item;
       await this.audit.record(em, actor, {
@@ -267,13 +269,13 @@ export class ListVersionsService {
    * Makes a draft's items exactly `items` (spreadsheet import): writes them in batches, drops pending
    * rows of other items and marks the removal of the items in force that `items` lacks; one revision.
    */
-  async replaceDraftItems(em: EntityManager, version: ListVersionEntity, items: PreparedItem[]): Promise<{ writes: DraftWrite[]; removed: string[] }> {
+  async replaceDraftItems(em: EntityManager, actor: Actor, version: ListVersionEntity, items: PreparedItem[]): Promise<{ writes: DraftWrite[]; removed: string[] }> {
     requireStatus(version, 'DRAFT', '修改');
-    const writes = await this.items.writeDraftItems(em, version, items);
+    const writes = await this.items.writeDraftItems(em, version, items, actorName(actor));
     const keep = items.map((i) => i.itemCode);
     await this.items.dropPendingExcept(em, version, keep);
     const kept = new Set(keep);
-    const removed = await this.items.markRemoved(em, version, (await this.items.codesInForce(em, version.listId)).filter((code) => !kept.has(code)));
+    const removed = await this.items.markRemoved(em, version, (await this.items.codesInForce(em, version.listId)).filter((code) => !kept.has(code)), actorName(actor));
     await this.bumpRevision(em, version);
     return { writes, removed };
   }
@@ -339,7 +341,7 @@ export class ListVersionsService {
       if (pendingRow?.removed) throw badInput('itemCode', `事项“${itemCode}”已在本草稿中删除`);
       if (pendingRow) await this.items.deleteRow(em, pendingRow.id);
       // The row in force, if any, gets a removal marker that publishing turns into its end.
-      const marked = await this.items.markRemoved(em, version, [itemCode]);
+      const marked = await this.items.markRemoved(em, version, [itemCode], actorName(actor));
       if (!pendingRow && marked.length === 0) throw badInput('itemCode', `本草稿中没有事项“${itemCode}”`);
       await this.bumpRevision(em, version);
       await this.audit.record(em, actor, {
@@ -365,15 +367,26 @@ export class ListVersionsService {
     }, outer);
   }
 
-  /** Four eyes: a reviewer approves, never the one who submitted. */
-  async approveVersion(actor: Actor, versionId: string, opinion: string | null | undefined, outer?: EntityManager): Promise<ListVersionModel> {
+  /**
+   * Four eyes: a reviewer approves, never the one who submitted nor one who wrote an item of the
+   * version. `effectiveFrom`, when given, is the start date the approval covers: a publication
+   * dated in the past needs it (see publishVersion).
+   */
+  async approveVersion(actor: Actor, versionId: string, opinion: string | null | undefined, effectiveFrom?: string | null, outer?: EntityManager): Promise<ListVersionModel> {
     this.requirePermission(actor, Permission.REVIEW_LISTS);
     const text = checkOpinion(opinion, false);
+    if (effectiveFrom !== null && effectiveFrom !== undefined && !parseLocalDate(effectiveFrom))
+      throw badInput('effectiveFrom', `生效日期“${effectiveFrom}”无效`);
     return this.transaction(async (em) => {
       const version = await lockVersionForWrite(em, actor, versionId);
       requireStatus(version, 'IN_REVIEW', '审核');
-      if (version.submittedBy === actorName(actor)) throw forbidden('不能审核自己提交的版本，须由另一名审核人员审核');
-      return this.update(em, actor, 'approveVersion', version, { status: 'APPROVED', approvedBy: actorName(actor), approvedAt: new Date(), reviewOpinion: text, revision: version.revision + 1 });
+      if (sameUser(version.submittedBy, actorName(actor))) throw forbidden('不能审核自己提交的版本，须由另一名审核人员审核');
+      if (await this.items.hasWritten(em, version, actorName(actor)))
+        throw forbidden('不能审核自己编写过事项的版本（保存、导入或删除过其中的事项），须由另一名审核人员审核');
+      if (effectiveFrom) await this.requireBackdateAllowed(em, version, effectiveFrom);
+      return this.update(em, actor, 'approveVersion', version, {
+        status: 'APPROVED', approvedBy: actorName(actor), approvedAt: new Date(), approvedEffectiveFrom: effectiveFrom ?? null, reviewOpinion: text, revision: version.revision + 1,
+      });
     }, outer);
   }
 
@@ -383,7 +396,7 @@ export class ListVersionsService {
     return this.transaction(async (em) => {
       const version = await lockVersionForWrite(em, actor, versionId);
       requireStatus(version, 'IN_REVIEW', '退回');
-      if (version.submittedBy === actorName(actor)) throw forbidden('不能审核自己提交的版本，须由另一名审核人员审核');
+      if (sameUser(version.submittedBy, actorName(actor))) throw forbidden('不能审核自己提交的版本，须由另一名审核人员审核');
       return this.update(em, actor, 'rejectVersion', version, { status: 'DRAFT', reviewOpinion: text, submittedBy: null, submittedAt: null, revision: version.revision + 1 });
     }, outer);
   }
@@ -391,6 +404,9 @@ export class ListVersionsService {
   /**
    * Publishes an approved version from `effectiveFrom`: the previous version ends that day, the
    * rows it replaces are closed once and for all, its pending rows become published rows.
+   * Honest time: the version records when it was published; a start date in the past (a
+   * correction of what the public was told) needs an approval that named exactly that date, and
+   * an approval that named a date covers that date only.
    */
   async publishVersion(actor: Actor, versionId: string, effectiveFrom: string, approvalDocNumber: string, outer?: EntityManager): Promise<ListVersionModel> {
     this.requirePermission(actor, Permission.PUBLISH_LISTS);
@@ -402,6 +418,9 @@ export class ListVersionsService {
       const version = await lockVersionForWrite(em, actor, versionId);
       await em.query('SELECT id FROM duty_list WHERE id = $1 FOR UPDATE', [version.listId]);
       requireStatus(version, 'APPROVED', '发布');
+      await this.requireThirdParty(em, actor, version);
+      this.requireApprovedDate(version, effectiveFrom);
+      await this.requireBackdateAllowed(em, version, effectiveFrom);
       // What is in force changes when this commits: drop the public answers then.
       this.readCache.invalidateOnCommit(em, 'answers', 'inForce', 'responses');
       const latest = await em.getRepository(ListVersionEntity).findOne({ where: { listId: version.listId, status: 'PUBLISHED' } });
@@ -419,6 +438,35 @@ export class ListVersionsService {
         publishedAt: new Date(),
       });
     }, outer);
+  }
+
+  /** The start date of a publication must be the one its approval covered, and a past one must have been covered. */
+  private requireApprovedDate(version: ListVersionEntity, effectiveFrom: string): void {
+    const approved = version.approvedEffectiveFrom;
+    if (approved && approved !== effectiveFrom)
+      throw conflict(`审核通过时确认的生效日期为 ${approved}，不能以 ${effectiveFrom} 发布：请按该日期发布，或撤回后重新送审以确认新的生效日期`, { field: 'effectiveFrom', approvedEffectiveFrom: approved });
+    const today = todayInChina();
+    if (effectiveFrom < today && approved !== effectiveFrom)
+      throw conflict(`生效日期 ${effectiveFrom} 早于发布当日 ${today}：追溯生效须经审核人员在审核通过时确认该生效日期（审核时填写 effectiveFrom），请撤回后重新送审`, { field: 'effectiveFrom', today });
+  }
+
+  /** The county may bound how far before its publication a version takes effect (no bound unless set). */
+  private async requireBackdateAllowed(em: EntityManager, version: ListVersionEntity, effectiveFrom: string): Promise<void> {
+    const { backdateLimitDays } = await this.countySettings.forRegion(version.regionCode, em);
+    if (backdateLimitDays === null) return;
+    const earliest = addDays(todayInChina(), -backdateLimitDays);
+    if (effectiveFrom < earliest)
+      throw conflict(`生效日期 ${effectiveFrom} 早于本县规定的追溯期限：最多可早于发布日 ${backdateLimitDays} 天（不早于 ${earliest}）`, {
+        field: 'effectiveFrom', backdateLimitDays, earliest,
+      });
+  }
+
+  /** Where the county asks for three parties, the publisher is neither the submitter nor the approver. */
+  private async requireThirdParty(em: EntityManager, actor: Actor, version: ListVersionEntity): Promise<void> {
+    if (!(await this.countySettings.forRegion(version.regionCode, em)).threePartyPublication) return;
+    const me = actorName(actor);
+    if (sameUser(version.submittedBy, me) || sameUser(version.approvedBy, me))
+      throw forbidden(`本县规定发布须三人分离：提交人（${version.submittedBy}）、审核人（${version.approvedBy}）之外的另一名人员才能发布`);
   }
 
   private async bumpRevision(em: EntityManager, version: ListVersionEntity): Promise<void> {
@@ -441,6 +489,15 @@ export class ListVersionsService {
     return toVersionModel({ ...version, ...changes } as ListVersionEntity);
   }
 }
+
+/** Usernames are unique in any letter case (see UsersService). */
+const addDays = (date: string, days: number) => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+const sameUser = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
 /** CONFLICT listing the findings that have no recorded reason (the first ten in the message, all in `findings`). */
 function gateConflict(blockers: readonly GateFinding[]) {

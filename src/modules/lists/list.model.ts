@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, OmitType, PartialType, registerEnumType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, OmitType, PartialType, registerEnumType } from '@nestjs/graphql';
 import { AdminSchemaScope } from '../../common/admin-schema-scope.js';
 import { LocalDateScalar } from '../../common/local-date.scalar.js';
 import { BodyModel } from '../bodies/body.model.js';
@@ -167,6 +167,9 @@ export class ListItemConnectionModel {
   totalCount: number;
 }
 
+/** The knownAt argument of every as-of read (transaction time beside valid time). */
+export const KNOWN_AT = '截至某一时刻登记簿已发布的内容（如 2026-09-01T23:59:59+08:00）：重现当时公众看到的答复；不填为现在';
+
 @ObjectType('ListVersion')
 export class ListVersionModel {
   @Field(() => ID)
@@ -206,6 +209,12 @@ export class ListVersionModel {
   approvedBy: string | null;
   @Field(() => String, { nullable: true })
   publishedBy: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: '审核确认的生效日期（审核时未确认则为空）' })
+  approvedEffectiveFrom: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: '发布时间：自此公众可见（knownAt 查询以此为准）' })
+  publishedAt: Date | null;
+  @Field({ description: '更正（补录）：发布晚于生效日期，在生效日期与发布日期之间，公众看到的是之前的版本' })
+  correction: boolean;
   @Field(() => ListItemConnectionModel)
   items?: ListItemConnectionModel;
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BodiesModule } from '../bodies/bodies.module.js';
+import { CountiesModule } from '../counties/counties.module.js';
 import { LegalModule } from '../legal/legal.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
 import { BodyMergeService } from './body-merge.service.js';
@@ -9,7 +10,7 @@ import { ListReadService } from './list-read.service.js';
 import { ListVersionsService } from './list-versions.service.js';
 
 @Module({
-  imports: [RegionsModule, BodiesModule, LegalModule],
+  imports: [RegionsModule, BodiesModule, LegalModule, CountiesModule],
   providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService],
   exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService],
 })

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, GraphQLISODateTime, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLRequestContext } from '../../common/graphql-context.js';
 import { Permission } from '../../auth/permissions.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
@@ -28,6 +28,7 @@ import {
   ListSectionEnum,
   ListVersionModel,
   PowerCategoryEnum,
+  KNOWN_AT,
   VersionDiffModel,
 } from './list.model.js';
 
@@ -55,9 +56,10 @@ export class ListVersionsQueryResolver {
     @Args('regionCode') regionCode: string,
     @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
     @Args('asOf', { type: () => LocalDateScalar, nullable: true }) asOf: string | null,
+    @Args('knownAt', { type: () => GraphQLISODateTime, nullable: true, description: KNOWN_AT }) knownAt: Date | null,
     @Context() ctx: GraphQLRequestContext,
   ) {
-    return this.reads.versionInForce(scopeOf(ctx), regionCode, kind, asOf ?? todayInChina());
+    return this.reads.versionInForce(scopeOf(ctx), regionCode, kind, asOf ?? todayInChina(), knownAt);
   }
 
   @Query(() => [ListVersionModel], { description: 'history, newest first' })
@@ -65,9 +67,10 @@ export class ListVersionsQueryResolver {
   listVersions(
     @Args('regionCode') regionCode: string,
     @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
+    @Args('knownAt', { type: () => GraphQLISODateTime, nullable: true, description: KNOWN_AT }) knownAt: Date | null,
     @Context() ctx: GraphQLRequestContext,
   ) {
-    return this.reads.listVersions(scopeOf(ctx), regionCode, kind);
+    return this.reads.listVersions(scopeOf(ctx), regionCode, kind, knownAt);
   }
 
   @Query(() => VersionDiffModel)
@@ -75,9 +78,10 @@ export class ListVersionsQueryResolver {
   versionDiff(
     @Args('fromVersionId', { type: () => ID }) fromVersionId: string,
     @Args('toVersionId', { type: () => ID }) toVersionId: string,
+    @Args('knownAt', { type: () => GraphQLISODateTime, nullable: true, description: KNOWN_AT }) knownAt: Date | null,
     @Context() ctx: GraphQLRequestContext,
   ) {
-    return this.reads.diff(scopeOf(ctx), fromVersionId, toVersionId);
+    return this.reads.diff(scopeOf(ctx), fromVersionId, toVersionId, knownAt);
   }
 
   @ResolveField(() => RegionModel)
@@ -243,14 +247,16 @@ export class ListsAdminResolver {
     return this.versions.submitForReview(ctx.actor, versionId);
   }
 
-  @Mutation(() => ListVersionModel, { description: 'reviewer, never the author' })
+  @Mutation(() => ListVersionModel, { description: 'reviewer, never the submitter nor a writer of its items; effectiveFrom: the start date the approval covers (needed to publish with a past date)' })
   @RequirePermission(Permission.REVIEW_LISTS)
   approveVersion(
     @Args('versionId', { type: () => ID }) versionId: string,
     @Args('opinion', { type: () => String, nullable: true }) opinion: string | null,
+    @Args('effectiveFrom', { type: () => LocalDateScalar, nullable: true, description: '审核确认的生效日期：以过去的日期发布（追溯生效）须由审核确认该日期；填写后只能以该日期发布' })
+    effectiveFrom: string | null,
     @Context() ctx: GraphQLRequestContext,
   ) {
-    return this.versions.approveVersion(ctx.actor, versionId, opinion);
+    return this.versions.approveVersion(ctx.actor, versionId, opinion, effectiveFrom);
   }
 
   @Mutation(() => ListVersionModel, { description: 'back to DRAFT with the opinion kept' })
