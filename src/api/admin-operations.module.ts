@@ -6,6 +6,8 @@ import { TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver } f
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
+import { BasisAlertsModule } from '../modules/basis-alerts/basis-alerts.module.js';
+import { BasisAlertsResolver } from '../modules/basis-alerts/basis-alerts.resolver.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesAdminResolver } from '../modules/bodies/bodies.resolver.js';
@@ -16,8 +18,8 @@ import { ListsAdminResolver } from '../modules/lists/lists.resolver.js';
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule],
+  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, BasisAlertsModule],
   providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver,
-    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver],
+    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, BasisAlertsResolver],
 })
 export class AdminOperationsModule {}

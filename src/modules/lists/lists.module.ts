@@ -6,10 +6,11 @@ import { ItemRepository } from './item.repository.js';
 import { ListItemPreparer } from './list-item.preparer.js';
 import { ListReadService } from './list-read.service.js';
 import { ListVersionsService } from './list-versions.service.js';
+import { PublicationHooks } from './publication-hooks.js';
 
 @Module({
   imports: [RegionsModule, BodiesModule, LegalModule],
-  providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer],
-  exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer],
+  providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, PublicationHooks],
+  exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, PublicationHooks],
 })
 export class ListsModule {}
