@@ -113,7 +113,7 @@ export async function regionsVillages({ app, dataSource, say }: CliContext, coun
  * or as sheets of an .xlsx) in one transaction; then the citations of every stored version are
  * re-resolved and the basis alerts found again.
  */
-export async function legalImport({ app, dataSource, say }: CliContext, files: string[]): Promise<void> {
+export async function legalImport({ app, say }: CliContext, files: string[]): Promise<void> {
   const grids: CatalogueGrid[] = [];
   for (const file of files) {
     let buf: Buffer;
@@ -132,11 +132,7 @@ export async function legalImport({ app, dataSource, say }: CliContext, files: s
   const catalogue = catalogueFromGrids(grids);
   if (!catalogue.provisions.length && !catalogue.crosswalk.length && !catalogue.repeals.length) throw new CliError(`${files.join(', ')}: no rows`);
   const actor = systemActor('cli');
-  const { result, alerts } = await dataSource.transaction(async (em) => {
-    const result = await app.get(LegalService).importCatalogueFile(actor, catalogue, em);
-    const alerts = await app.get(BasisAlertsService).detect(em, actor);
-    return { result, alerts };
-  });
+  const { result, alerts } = await app.get(BasisAlertsService).importCatalogue(actor, catalogue);
   say(
     `Imported ${files.join(', ')}: ${result.instruments} instruments, ${result.provisions} provisions, ${result.crosswalk} crosswalk rows, ${result.repeals} repeals; ` +
       `${result.citationsReresolved} citations re-resolved; basis alerts: ${alerts.open} open (${alerts.created} new, ${alerts.closed} closed).`,

@@ -12,7 +12,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { BodiesService } from '../bodies/bodies.service.js';
 import { citationText, mapThrough, replaceCitation, sameText, versionInForce, type Position } from '../legal/crosswalk.js';
 import type { InstrumentVersionEntity } from '../legal/instrument-version.entity.js';
-import { LegalService, matchProvision, type CatalogueSnapshot } from '../legal/legal.service.js';
+import { LegalService, matchProvision, type CatalogueImport, type CatalogueImportResult, type CatalogueSnapshot } from '../legal/legal.service.js';
 import type { ProvisionEntity } from '../legal/provision.entity.js';
 import { bodyIdsOf, contentFromRow, contentToInput } from '../lists/item-fields.js';
 import { ITEM_COLUMNS } from '../lists/item.repository.js';
@@ -75,6 +75,19 @@ export class BasisAlertsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.hooks.onPublished((em, actor, version) => this.onPublished(em, actor, version));
+  }
+
+  /**
+   * A catalogue change as the CLI makes it: the files' provisions, crosswalk and repeals, the
+   * citations of every stored version re-resolved, and the alerts found again — one transaction.
+   */
+  async importCatalogue(actor: Actor, catalogue: CatalogueImport): Promise<{ result: CatalogueImportResult; alerts: { open: number; created: number; closed: number } }> {
+    if (!can(actor, Permission.MANAGE_CATALOGUE)) throw forbidden('导入法规目录需要管理目录的权限（ADMIN）');
+    return this.dataSource.transaction(async (em) => {
+      const result = await this.legal.importCatalogueFile(actor, catalogue, em);
+      const alerts = await this.detect(em, actor);
+      return { result, alerts };
+    });
   }
 
   // ---------------------------------------------------------------- detection
