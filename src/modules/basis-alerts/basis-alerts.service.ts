@@ -252,7 +252,7 @@ export class BasisAlertsService implements OnModuleInit {
             throw conflict(`草稿中事项“${alert.itemCode}”的实施依据已不含“${alert.citationRaw}”：请在 legalBasis 中给出调整后的实施依据`, { field: 'legalBasis' });
         }
         if (basis !== null && basis !== content.legalBasis) {
-          const names = await this.bodies.namesOf(bodyIdsOf([content]));
+          const names = await this.bodies.namesOf(bodyIdsOf([content]), em);
           const input = { ...contentToInput(alert.itemCode, content, names), legalBasis: basis } as unknown as ListItemInput;
           await this.versions.saveItem(actor, draft.id, input, null, em);
         }

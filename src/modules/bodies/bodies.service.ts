@@ -108,9 +108,9 @@ export class BodiesService {
   }
 
   /** Names of bodies by id (a diff, an export: lists show bodies by name). */
-  async namesOf(ids: string[]): Promise<Map<string, string>> {
+  async namesOf(ids: string[], em?: EntityManager): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows: { id: string; name: string }[] = await this.dataSource.query('SELECT id, name FROM body WHERE id = ANY($1::uuid[])', [ids]);
+    const rows: { id: string; name: string }[] = await (em ?? this.dataSource).query('SELECT id, name FROM body WHERE id = ANY($1::uuid[])', [ids]);
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 

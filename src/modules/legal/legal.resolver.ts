@@ -10,6 +10,8 @@ import { LegalService } from './legal.service.js';
 import type { ProvisionEntity } from './provision.entity.js';
 
 const MAX_INSTRUMENTS = 200;
+/** `first` of legalInstruments when none is given. */
+export const DEFAULT_INSTRUMENTS = 20;
 
 export const toProvisionModel = (p: ProvisionEntity): ProvisionModel => ({ ...p, label: clauseLabel(p.article, p.paragraph, p.item) });
 
@@ -22,7 +24,7 @@ export class LegalInstrumentsResolver {
   @RequirePermission(Permission.READ_PUBLISHED)
   legalInstruments(
     @Args('search', { type: () => String, nullable: true }) search: string | null,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: DEFAULT_INSTRUMENTS }) first: number,
   ) {
     if (!Number.isInteger(first) || first < 1 || first > MAX_INSTRUMENTS) throw badInput('first', `first 应为1至${MAX_INSTRUMENTS}之间的整数`);
     if (search && search.length > 100) throw badInput('search', '检索词不能超过100个字符');
