@@ -34,6 +34,8 @@ describe('law changes: catalogue versions, crosswalk and basis alerts', () => {
     app.adminGql(`mutation($a:ID!,$l:String){ actOnBasisAlert(alertId:$a, legalBasis:$l){ ${ALERT_FIELDS} } }`, { a: id, l: legalBasis }, token);
   const dismiss = (token: string, id: string, reason: string) =>
     app.adminGql(`mutation($a:ID!,$r:String!){ dismissBasisAlert(alertId:$a, reason:$r){ ${ALERT_FIELDS} } }`, { a: id, r: reason }, token);
+  const except = (token: string, versionId: string, itemCode: string, reason: string) =>
+    app.adminGql('mutation($v:ID!,$c:String!,$r:String!){ recordGateException(versionId:$v, itemCode:$c, reason:$r){ id } }', { v: versionId, c: itemCode, r: reason }, token);
   const importFiles = (...names: string[]) =>
     app.registry.app.get(BasisAlertsService).importCatalogue(
       systemActor('test'),
@@ -94,7 +96,13 @@ describe('law changes: catalogue versions, crosswalk and basis alerts', () => {
 
   it('a catalogue change re-resolves published citations by the list date and raises renumbered, amended, deleted and repealed alerts', async () => {
     await importFiles('条文-原版本.csv');
-    v1 = await api.publishWith({ editor, reviewer }, XIZHU, 'RESPONSIBILITY', [itemA, itemB, itemC], '2025-01-01', '宜政发〔2025〕7号');
+    const draft = ok(await api.createDraft(editor, XIZHU, 'RESPONSIBILITY'), 'createDraft');
+    for (const item of [itemA, itemB, itemC]) ok(await api.saveItem(editor, draft.id, item), 'saveItem');
+    // A citation the catalogue cannot resolve needs a reason before review (the county workflow's gate).
+    ok(await except(editor, draft.id, itemC.itemCode, '第九条待法规库补录'), 'recordGateException');
+    ok(await api.submit(editor, draft.id), 'submitForReview');
+    ok(await api.approve(reviewer, draft.id, '经合法性审查，同意。'), 'approveVersion');
+    v1 = ok(await api.publish(editor, draft.id, '2025-01-01', '宜政发〔2025〕7号'), 'publishVersion');
     // 第九条 is not in the catalogue yet: the citation never resolved, and says so.
     expect((await publishedCitations(v1.id, itemC.itemCode))[0]).toMatchObject({ resolved: false, text: null });
     expect(ok(await alerts(editor, XIZHU), 'basisAlerts').map((a: any) => [a.kind, a.citationLabel])).toEqual([['UNRESOLVED', '《测试条例》第九条']]);
@@ -165,8 +173,11 @@ describe('law changes: catalogue versions, crosswalk and basis alerts', () => {
     expect(fieldA.after).toContain(`《${T}》第八条`);
     expect(fieldA.after).toContain(`《${T}》第六条`);
 
+    // 第七条 no longer exists in the 2026 text: the editor gives the reason the dismissed alert gave.
+    ok(await except(editor, draft.id, itemA.itemCode, '第七条的内容已并入村规民约，暂不调整'), 'recordGateException');
     ok(await api.submit(editor, draft.id), 'submitForReview');
-    // While the draft is in review, acting cannot change it.
+    const inReview = ok(await alerts(editor, XIZHU), 'basisAlerts').find((x: any) => x.kind === 'DELETED');
+    expect(inReview).toBeUndefined(); // the DELETED alert was dismissed above
     ok(await api.approve(reviewer, draft.id, '同意'), 'approveVersion');
     ok(await api.publish(editor, draft.id, '2026-06-01', '宜政发〔2026〕9号'), 'publishVersion');
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BodiesModule } from '../bodies/bodies.module.js';
 import { LegalModule } from '../legal/legal.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
+import { BodyMergeService } from './body-merge.service.js';
 import { ItemRepository } from './item.repository.js';
 import { ListItemPreparer } from './list-item.preparer.js';
 import { ListReadService } from './list-read.service.js';
@@ -10,7 +11,7 @@ import { PublicationHooks } from './publication-hooks.js';
 
 @Module({
   imports: [RegionsModule, BodiesModule, LegalModule],
-  providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, PublicationHooks],
-  exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, PublicationHooks],
+  providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService, PublicationHooks],
+  exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService, PublicationHooks],
 })
 export class ListsModule {}
