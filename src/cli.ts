@@ -100,8 +100,8 @@ program
 
 program
   .command('legal:import')
-  .description('import a legal catalogue CSV (the columns of legal.csv: 法规名称,简称,位阶,制定机关,文号,施行日期,条款,条文) in one transaction')
-  .argument('<file>', 'CSV file, UTF-8')
+  .description('import legal catalogue files in one transaction (docs/legal-catalogue.md): provisions 法规名称,简称,位阶,制定机关,文号,施行日期,条款,条文; crosswalk 法规名称,原施行日期,原条款,新施行日期,新条款,变化,来源,核实; repeals 法规名称,废止日期,替代法规); then citations are re-resolved and basis alerts found again')
+  .argument('<files...>', '.csv (UTF-8) or .xlsx files (one table per sheet)')
   .action(runs('legalImport', { migrate: true }));
 
 program

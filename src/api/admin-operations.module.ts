@@ -6,6 +6,8 @@ import { TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver } f
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
+import { BasisAlertsModule } from '../modules/basis-alerts/basis-alerts.module.js';
+import { BasisAlertsResolver } from '../modules/basis-alerts/basis-alerts.resolver.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesAdminResolver } from '../modules/bodies/bodies.resolver.js';
@@ -18,8 +20,8 @@ import { BodyMergeAdminResolver, ListsAdminResolver } from '../modules/lists/lis
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule],
+  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule, BasisAlertsModule],
   providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, BodyMergeAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver, BodiesImportAdminResolver,
-    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver],
+    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver, BasisAlertsResolver],
 })
 export class AdminOperationsModule {}

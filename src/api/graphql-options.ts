@@ -17,7 +17,9 @@ import { dropPublicResponsesOnMutation, publicResponseCachePlugin } from './resp
 import type { ReadCache } from '../common/read-cache.js';
 
 /** The services' own defaults of `first`, for the complexity estimate when a query gives none. */
-const FIRST_DEFAULTS = { 'Query.whoIsAccountable': DEFAULT_ANSWERS, 'ListVersion.items': DEFAULT_ITEMS_PAGE, 'Query.taskRequests': DEFAULT_TASK_REQUESTS };
+import { DEFAULT_INSTRUMENTS } from '../modules/legal/legal.resolver.js';
+
+const FIRST_DEFAULTS = { 'Query.whoIsAccountable': DEFAULT_ANSWERS, 'ListVersion.items': DEFAULT_ITEMS_PAGE, 'Query.taskRequests': DEFAULT_TASK_REQUESTS, 'Query.legalInstruments': DEFAULT_INSTRUMENTS };
 /**
  * Typical sizes of lists without `first`, for the estimate (others count LIST_ESTIMATE = 10):
  * a region has up to ~20 children; an item cites a few articles and names a few cooperating bodies.
@@ -32,6 +34,7 @@ const LIST_ESTIMATES = {
   'TaskTarget.matches': 5,
   'TaskTarget.listVersions': 2,
   'VerdictMatch.citations': 3,
+  'LegalInstrument.versions': 3,
 };
 
 /**

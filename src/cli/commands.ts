@@ -4,7 +4,6 @@ import { MigrationExecutor, type DataSource } from 'typeorm';
 import { systemActor } from '../auth/actor.js';
 import { UsersService } from '../auth/users.service.js';
 import { UserEntity, type Role } from '../auth/user.entity.js';
-import { readCsvRecords } from '../common/csv.js';
 import { schemaDrift } from '../database/schema-drift.js';
 import { AuditService } from '../modules/audit/audit.service.js';
 import { ExportService, type ExportFormat, type ExportLayout } from '../modules/import-export/export.service.js';
@@ -14,7 +13,9 @@ import { ImportService } from '../modules/import-export/import.service.js';
 import { BodiesImportService } from '../modules/import-export/bodies-import.service.js';
 import { LegalService } from '../modules/legal/legal.service.js';
 import { RegionsService } from '../modules/regions/regions.service.js';
-import { readCatalogueCsv } from '../seed/seed.service.js';
+import { BasisAlertsService } from '../modules/basis-alerts/basis-alerts.service.js';
+import { catalogueFromGrids, type CatalogueGrid } from '../modules/legal/catalogue-sheet.js';
+import { readCsvGrid, readXlsxGrids } from '../modules/import-export/sheet-readers.js';
 import type { CliContext } from './app-context.js';
 import { CliError } from './cli-error.js';
 import { progressBar } from './progress.js';
@@ -108,29 +109,35 @@ export async function regionsVillages({ app, dataSource, say }: CliContext, coun
 
 // ---------------------------------------------------------------- legal catalogue
 
-export const CATALOGUE_COLUMNS = ['法规名称', '简称', '位阶', '制定机关', '文号', '施行日期', '条款', '条文'];
-
-export async function legalImport({ app, dataSource, say }: CliContext, file: string): Promise<void> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+/**
+ * Imports catalogue files (docs/legal-catalogue.md: provisions, crosswalk and repeal tables, as CSV
+ * or as sheets of an .xlsx) in one transaction; then the citations of every stored version are
+ * re-resolved and the basis alerts found again.
+ */
+export async function legalImport({ app, say }: CliContext, files: string[]): Promise<void> {
+  const grids: CatalogueGrid[] = [];
+  for (const file of files) {
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(file);
+    } catch (e) {
+      throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    try {
+      if (/\.xlsx$/i.test(file)) grids.push(...(await readXlsxGrids(buf)));
+      else grids.push({ ...readCsvGrid(buf.toString('utf8')), name: path.basename(file) });
+    } catch (e) {
+      throw new CliError(`${file}: ${(e as Error).message}`);
+    }
   }
-  const raw = readCsvRecords(text);
-  if (raw.length === 0) throw new CliError(`${file} has no rows`);
-  if (!('法规名称' in raw[0] && '位阶' in raw[0]))
-    throw new CliError(`${file} is not a catalogue CSV: expected a header row ${CATALOGUE_COLUMNS.join(',')}`);
-  // Refuse what importCatalogue would store wrongly (a provision silently dropped) or fail on in SQL.
-  const rows = readCatalogueCsv(text);
-  rows.forEach((row, i) => {
-    const line = `第${i + 2}行`;
-    if (!row.title) throw new CliError(`${line}「法规名称」为空`);
-    if (raw[i]['条款'] && row.article === null) throw new CliError(`${line}「条款」“${raw[i]['条款']}”无法解析，应如“第六十五条”“第三十七条第二款”`);
-    if (row.effectiveFrom && !/^\d{4}-\d{2}-\d{2}$/.test(row.effectiveFrom)) throw new CliError(`${line}「施行日期」“${row.effectiveFrom}”应为 YYYY-MM-DD`);
-  });
-  const result = await dataSource.transaction((em) => app.get(LegalService).importCatalogue(rows, em));
-  say(`Imported ${file}: ${rows.length} rows, ${result.instruments} instruments, ${result.provisions} provisions.`);
+  const catalogue = catalogueFromGrids(grids);
+  if (!catalogue.provisions.length && !catalogue.crosswalk.length && !catalogue.repeals.length) throw new CliError(`${files.join(', ')}: no rows`);
+  const actor = systemActor('cli');
+  const { result, alerts } = await app.get(BasisAlertsService).importCatalogue(actor, catalogue);
+  say(
+    `Imported ${files.join(', ')}: ${result.instruments} instruments, ${result.provisions} provisions, ${result.crosswalk} crosswalk rows, ${result.repeals} repeals; ` +
+      `${result.citationsReresolved} citations re-resolved; basis alerts: ${alerts.open} open (${alerts.created} new, ${alerts.closed} closed).`,
+  );
 }
 
 // ---------------------------------------------------------------- audit

@@ -8,6 +8,8 @@ import { CountySettingEntity } from '../modules/counties/county-setting.entity.j
 import { InstrumentVersionEntity } from '../modules/legal/instrument-version.entity.js';
 import { LegalInstrumentEntity } from '../modules/legal/legal-instrument.entity.js';
 import { ProvisionEntity } from '../modules/legal/provision.entity.js';
+import { ProvisionCrosswalkEntity } from '../modules/legal/provision-crosswalk.entity.js';
+import { BasisAlertEntity } from '../modules/basis-alerts/basis-alert.entity.js';
 import { DutyListEntity } from '../modules/lists/duty-list.entity.js';
 import { ItemCitationEntity } from '../modules/lists/item-citation.entity.js';
 import { ListItemEntity } from '../modules/lists/list-item.entity.js';
@@ -31,5 +33,7 @@ export const entities = [
   AuditEventEntity,
   TaskRequestEntity,
   TaskTargetEntity,
+  ProvisionCrosswalkEntity,
+  BasisAlertEntity,
   CountySettingEntity,
 ];

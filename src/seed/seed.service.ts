@@ -6,8 +6,10 @@ import { systemActor } from '../auth/actor.js';
 import { readCsvRecords } from '../common/csv.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 import { BodiesService } from '../modules/bodies/bodies.service.js';
-import { parseLegalBasis } from '../modules/legal/citation-parser.js';
-import { LegalService, type CatalogueRow } from '../modules/legal/legal.service.js';
+import { BasisAlertsService } from '../modules/basis-alerts/basis-alerts.service.js';
+import { catalogueFromGrids } from '../modules/legal/catalogue-sheet.js';
+import { LegalService, type CatalogueImport, type CatalogueRow } from '../modules/legal/legal.service.js';
+import { readCsvGrid } from '../modules/import-export/sheet-readers.js';
 import { RegionsService } from '../modules/regions/regions.service.js';
 import { DEMO_COUNTY, demoFile } from './demo-files.js';
 import { DemoListsSeeder } from './demo-lists.seeder.js';
@@ -24,6 +26,7 @@ export class SeedService {
     private readonly bodies: BodiesService,
     private readonly legal: LegalService,
     private readonly demoLists: DemoListsSeeder,
+    private readonly alerts: BasisAlertsService,
   ) {}
 
   async seedOnStart(): Promise<void> {
@@ -48,26 +51,22 @@ export class SeedService {
     for (const row of readCsvRecords(fs.readFileSync(demoFile('bodies.csv'), 'utf8'))) {
       await this.bodies.createBody(systemActor('demo-data'), row['主体名称'], row['主体类型'], row['区划代码'], em);
     }
-    await this.legal.importCatalogue(readCatalogueCsv(fs.readFileSync(demoFile('legal.csv'), 'utf8')), em);
+    const catalogue = readCatalogueFiles([demoFile('legal.csv'), demoFile('legal-crosswalk.csv')]);
+    await this.legal.importCatalogue(catalogue.provisions, em);
+    await this.legal.importCrosswalk(catalogue.crosswalk, em);
+    await this.legal.importRepeals(catalogue.repeals, em);
     await this.demoLists.load(em);
+    // Publishing looked at each list; once more over everything, as after any catalogue change.
+    await this.alerts.detect(em, systemActor('demo-data'));
   }
+}
+
+/** Catalogue CSV files (docs/legal-catalogue.md) as one import. */
+export function readCatalogueFiles(files: string[]): CatalogueImport {
+  return catalogueFromGrids(files.map((f) => ({ ...readCsvGrid(fs.readFileSync(f, 'utf8')), name: null })));
 }
 
 /** legal.csv rows (法规名称, 简称, 位阶, 制定机关, 文号, 施行日期, 条款, 条文) as catalogue rows. */
 export function readCatalogueCsv(text: string): CatalogueRow[] {
-  return readCsvRecords(text).map((r) => {
-    const clause = r['条款'] ? parseLegalBasis(r['条款'])[0] : undefined;
-    return {
-      title: r['法规名称'],
-      shortTitle: r['简称'] || null,
-      rank: r['位阶'],
-      enactingOrgan: r['制定机关'] || null,
-      docNumber: r['文号'] || null,
-      effectiveFrom: r['施行日期'] || null,
-      article: clause?.article ?? null,
-      paragraph: clause?.paragraph ?? null,
-      item: clause?.item ?? null,
-      text: r['条文'] || null,
-    };
-  });
+  return catalogueFromGrids([readCsvGrid(text)]).provisions;
 }

@@ -231,11 +231,13 @@ describe('list integrity over GraphQL and in the database', () => {
       expect(v).toEqual({ approval_doc_number: '宜政发〔2026〕31号', status: 'PUBLISHED' });
     });
 
-    it('citations of a published item cannot be updated, deleted or added in SQL', async () => {
+    it('citations of a published item cannot be updated (but for their derived resolution), deleted or added in SQL', async () => {
       const [c] = await app.dataSource.query('SELECT id, item_id FROM item_citation WHERE item_id = $1 ORDER BY ordinal LIMIT 1', [openRow.id]);
       expect(c).toBeTruthy();
       expect((await sqlRefusal(app, `UPDATE item_citation SET raw = raw || 'x' WHERE id = $1`, [c.id])).code).toBe('P0001');
-      expect((await sqlRefusal(app, 'UPDATE item_citation SET resolved = NOT resolved WHERE item_id = $1', [openRow.id])).code).toBe('P0001');
+      expect((await sqlRefusal(app, 'UPDATE item_citation SET label = label || $2, resolved = NOT resolved WHERE item_id = $1', [openRow.id, 'x'])).code).toBe('P0001');
+      // The resolution is derived from the legal catalogue: recomputing it is allowed (docs/legal-catalogue.md).
+      await app.dataSource.query('UPDATE item_citation SET resolved = resolved, provision_id = provision_id WHERE id = $1', [c.id]);
       expect((await sqlRefusal(app, 'DELETE FROM item_citation WHERE id = $1', [c.id])).code).toBe('P0001');
       expect((await sqlRefusal(app, `INSERT INTO item_citation (item_id, ordinal, raw, label, resolved) VALUES ($1, 99, 'x', 'x', false)`, [openRow.id])).code).toBe('P0001');
     });

@@ -22,6 +22,8 @@ import { ListVersionEntity } from './list-version.entity.js';
 import { ReadCache } from '../../common/read-cache.js';
 import type { ListItemInput, ListItemModel, ListItemPatch, ListVersionModel } from './list.model.js';
 import { BodiesService } from '../bodies/bodies.service.js';
+import { LegalService } from '../legal/legal.service.js';
+import { PublicationHooks } from './publication-hooks.js';
 
 /**
  * Why a version is made, one of a closed set (the schema's descriptions and the errors list them):
@@ -67,6 +69,8 @@ export class ListVersionsService {
     private readonly readCache: ReadCache,
     private readonly countySettings: CountySettingsService,
     private readonly bodies: BodiesService,
+    private readonly legal: LegalService,
+    private readonly hooks: PublicationHooks,
   ) {}
 
   /** Runs in the caller's transaction when given one (demo data, import), else in a new one. */
@@ -430,13 +434,17 @@ export class ListVersionsService {
         await this.update(em, actor, 'supersedeVersion', latest, { status: 'SUPERSEDED', effectiveTo: effectiveFrom });
       }
       await this.items.publishRows(em, version.listId, version.number);
-      return this.update(em, actor, 'publishVersion', version, {
+      const published = await this.update(em, actor, 'publishVersion', version, {
         status: 'PUBLISHED',
         effectiveFrom,
         approvalDocNumber: docNumber,
         publishedBy: actorName(actor),
         publishedAt: new Date(),
       });
+      // The draft's citations were resolved against today; its rows now read the law in force on effectiveFrom.
+      await this.legal.reresolveCitations(em, actor, { listId: version.listId, fromVersion: version.number });
+      await this.hooks.published(em, actor, { id: version.id, listId: version.listId, regionCode: version.regionCode, number: version.number, effectiveFrom });
+      return published;
     }, outer);
   }
 

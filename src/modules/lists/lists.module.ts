@@ -8,10 +8,11 @@ import { ItemRepository } from './item.repository.js';
 import { ListItemPreparer } from './list-item.preparer.js';
 import { ListReadService } from './list-read.service.js';
 import { ListVersionsService } from './list-versions.service.js';
+import { PublicationHooks } from './publication-hooks.js';
 
 @Module({
   imports: [RegionsModule, BodiesModule, LegalModule, CountiesModule],
-  providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService],
-  exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService],
+  providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService, PublicationHooks],
+  exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService, PublicationHooks],
 })
 export class ListsModule {}
