@@ -15,9 +15,11 @@ import type { ListKind } from './duty-list.entity.js';
 import type { ListSection, PowerCategory } from './list-item.entity.js';
 import { ListReadService, readScopeFor } from './list-read.service.js';
 import { ListVersionsService } from './list-versions.service.js';
+import { versionStatusLabel } from './version-status-label.js';
 import {
   CitationModel,
   CooperatingDutyModel,
+  ItemHistoryModel,
   ListItemConnectionModel,
   ListItemInput,
   ListItemModel,
@@ -74,6 +76,22 @@ export class ListVersionsQueryResolver {
     @Context() ctx: GraphQLRequestContext,
   ) {
     return this.reads.diff(scopeOf(ctx), fromVersionId, toVersionId);
+  }
+
+  @Query(() => ItemHistoryModel, { nullable: true, description: '乡镇清单中一个事项在各版本中的历史' })
+  @RequirePermission(Permission.READ_PUBLISHED)
+  itemHistory(@Args('regionCode') regionCode: string, @Args('itemCode') itemCode: string, @Context() ctx: GraphQLRequestContext) {
+    return this.reads.itemHistory(scopeOf(ctx), regionCode, itemCode);
+  }
+
+  @ResolveField(() => String)
+  statusLabel(@Parent() v: ListVersionModel) {
+    return versionStatusLabel(v, todayInChina());
+  }
+
+  @ResolveField(() => String)
+  contentHash(@Parent() v: ListVersionModel) {
+    return this.reads.contentHash(v);
   }
 
   @ResolveField(() => RegionModel)
