@@ -24,7 +24,9 @@ export function countTokens(source: string, stopAbove: number): number | null {
   return count;
 }
 
-const PUBLIC_PATHS = /^\/(graphql|exports\/)/;
+/** The public API, the export door and the portal's pages of list data: one counter per client IP. */
+const PUBLIC_PATHS = /^\/(graphql|exports\/|ask(\/|$)|regions\/|versions\/|ledger\/)/;
+const PAGE_PATHS = /^\/(ask|regions|versions|ledger)(\/|$)/;
 /** The JSON body limit of everything but a logged-in user's request to /admin/graphql. */
 const ANONYMOUS_BODY_MAX = 100 * 1024;
 /**
@@ -85,11 +87,17 @@ export function rateLimitRequests(limits: RateLimits, config: QuanzeConfig) {
       return next();
     }
     if (state.allowed) return next();
+    const message = `请求过于频繁（每分钟最多${max}次），请${state.retryAfterSeconds}秒后再试`;
+    if (PAGE_PATHS.test(req.path)) {
+      // A page: a short text in Chinese (the page frame is the web layer's, rendered after routing).
+      res.status(429).setHeader('Retry-After', String(state.retryAfterSeconds)).setHeader('Cache-Control', 'private, no-store').type('text/plain; charset=utf-8').send(message);
+      return;
+    }
     res
       .status(429)
       .setHeader('Retry-After', String(state.retryAfterSeconds))
       .setHeader('Cache-Control', 'private, no-store')
-      .json(errorBody('RATE_LIMITED', `请求过于频繁（每分钟最多${max}次），请${state.retryAfterSeconds}秒后再试`, { setting, max, retryAfterSeconds: state.retryAfterSeconds }));
+      .json(errorBody('RATE_LIMITED', message, { setting, max, retryAfterSeconds: state.retryAfterSeconds }));
   };
 }
 

@@ -6,6 +6,7 @@ import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js'
 import { ITEM_COLUMNS, itemRowToModel } from '../lists/item.repository.js';
 import { ListReadService, PUBLIC_SCOPE, type ReadScope } from '../lists/list-read.service.js';
 import { ReadCache } from '../../common/read-cache.js';
+import { normalizeRegionCode } from '../regions/region-code.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';
 import type { AccountabilityResultModel } from './accountability.model.js';
@@ -48,7 +49,8 @@ export class AccountabilityService {
   ): Promise<AccountabilityResultModel> {
     // Public answers come from published versions only: kept until a publication or a synonym change.
     if (cached && scope === PUBLIC_SCOPE) {
-      const key = JSON.stringify([question, regionInput, asOfInput ?? todayInChina(), firstInput ?? null]);
+      // 320282100 and 320282100000 are the same question.
+      const key = JSON.stringify([question, normalizeRegionCode(regionInput) ?? regionInput, asOfInput ?? todayInChina(), firstInput ?? null]);
       return this.readCache.get('answers', key, () => this.whoIsAccountable(scope, question, regionInput, asOfInput, firstInput, false));
     }
     const first = firstInput ?? DEFAULT_ANSWERS;

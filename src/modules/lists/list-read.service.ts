@@ -162,13 +162,14 @@ export class ListReadService {
    * region, kind, number, effective date and 批准文号 and of its items as stored (code and every
    * content field: bodies by id, legal bases as written), ordered by item code. What a county
    * published never changes, so neither does the hash of a published version (kept in the read
-   * cache); a renamed body or a re-resolved citation does not change it.
+   * cache); a renamed body or a re-resolved citation does not change it. `itemsOfVersion`: the
+   * version's items when the caller has them already.
    */
-  async contentHash(v: ListVersionModel): Promise<string> {
+  async contentHash(v: ListVersionModel, itemsOfVersion?: ListItemModel[]): Promise<string> {
     const published = PUBLISHED_STATUSES.includes(v.status);
     const known = published ? this.readCache.peek<string>('contentHash', v.id) : undefined;
     if (known) return known;
-    const items = await this.allItems(v);
+    const items = itemsOfVersion ?? (await this.allItems(v));
     const hash = createHash('sha256').update(versionContentJson(v, items)).digest('hex');
     if (published) this.readCache.set('contentHash', v.id, hash);
     return hash;
