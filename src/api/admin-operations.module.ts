@@ -9,15 +9,17 @@ import { AuthResolver } from '../auth/auth.resolver.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesAdminResolver } from '../modules/bodies/bodies.resolver.js';
+import { CountiesModule } from '../modules/counties/counties.module.js';
+import { CountySettingsAdminResolver } from '../modules/counties/county-settings.resolver.js';
 import { ImportExportModule } from '../modules/import-export/import-export.module.js';
-import { ImportAdminResolver } from '../modules/import-export/import.resolver.js';
+import { BodiesImportAdminResolver, ImportAdminResolver } from '../modules/import-export/import.resolver.js';
 import { ListsModule } from '../modules/lists/lists.module.js';
-import { ListsAdminResolver } from '../modules/lists/lists.resolver.js';
+import { BodyMergeAdminResolver, ListsAdminResolver } from '../modules/lists/lists.resolver.js';
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule],
-  providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver,
-    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver],
+  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule],
+  providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, BodyMergeAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver, BodiesImportAdminResolver,
+    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver],
 })
 export class AdminOperationsModule {}

@@ -15,7 +15,7 @@ describe('versionStatusLabel', () => {
 
   it('unpublished versions by their stage', () => {
     expect(versionStatusLabel(v('DRAFT', 3, null, null), '2026-07-01')).toBe('草稿');
-    expect(versionStatusLabel(v('IN_REVIEW', 3, null, null), '2026-07-01')).toBe('审查中');
-    expect(versionStatusLabel(v('APPROVED', 3, null, null), '2026-07-01')).toBe('已审查通过，待发布');
+    expect(versionStatusLabel(v('IN_REVIEW', 3, null, null), '2026-07-01')).toBe('审核中');
+    expect(versionStatusLabel(v('APPROVED', 3, null, null), '2026-07-01')).toBe('已审核通过');
   });
 });

@@ -1,6 +1,7 @@
 import type { ListVersionModel } from './list.model.js';
 
-const STATUS_WORDS = { DRAFT: '草稿', IN_REVIEW: '审查中', APPROVED: '已审查通过，待发布' } as const;
+// The lifecycle's own words (list-version.access.ts) for versions not yet published.
+const STATUS_WORDS = { DRAFT: '草稿', IN_REVIEW: '审核中', APPROVED: '已审核通过' } as const;
 
 /**
  * What a reader is told of a version's status on a date (default today): the `VersionStatus`
@@ -9,7 +10,8 @@ const STATUS_WORDS = { DRAFT: '草稿', IN_REVIEW: '审查中', APPROVED: '已�
  * it reads "现行有效（v2 将于 2026-07-01 起施行）", never "已被替代" before that date.
  *
  * The successor of a published version n is version n + 1: a list has at most one unpublished
- * version at a time, it takes the next number, and versions are never deleted.
+ * version at a time, it takes the next number, and a discarded draft (discardDraft deletes it)
+ * leaves its number to the next draft.
  */
 export function versionStatusLabel(v: Pick<ListVersionModel, 'status' | 'number' | 'effectiveFrom' | 'effectiveTo'>, today: string): string {
   switch (v.status) {
