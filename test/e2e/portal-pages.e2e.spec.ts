@@ -182,6 +182,7 @@ describe('portal pages', () => {
       section: 'BASIC',
       description: `查处违法建设 ${QUOTED}`,
       accountableBodyName: '徐舍镇人民政府',
+      legalBasis: '《中华人民共和国城乡规划法》第六十五条',
       keywords: ['违建'],
     };
     await api.publishWith({ editor: app.adminToken, reviewer }, TOWN_B, 'RESPONSIBILITY', [hostileItem], '2026-08-01', `宜政发〔2026〕"99"号`);
