@@ -15,7 +15,8 @@
  * single request). Latencies are taken from every response (µs precision, not autocannon's
  * 1 ms histogram). CPU time per request comes from process.cpuUsage() of each server, statements
  * per request from a counter on the `pg` driver in each server. The 1-minute load average is
- * recorded with every run.
+ * recorded with every run. W7 compares the portal's /ask page with the same whoIsAccountable
+ * over /graphql (p50 of one connection; runAskComparison).
  *
  * Results: docs/performance/<tier>.json, and the chart docs/performance/w1-p50.svg (W1 p50
  * against dataset size, from every tier's JSON present).
@@ -44,7 +45,7 @@ const DURATION = Number(option('duration', QUICK ? '2' : '5'));
 const WARMUP = Number(option('warmup', QUICK ? '0.5' : '1'));
 const ROUNDS = Number(option('rounds', '2'));
 const CONNECTIONS = Number(option('connections', '10'));
-const ONLY = option('workloads', 'W1,W2,W3,W4,W5,W6').split(',');
+const ONLY = option('workloads', 'W1,W2,W3,W4,W5,W6,W7').split(',');
 const OUT_DIR = path.resolve(option('out', 'docs/performance'));
 const log = (line: string) => (JSON_OUT ? process.stderr : process.stdout).write(`${line}\n`);
 
@@ -275,6 +276,84 @@ function summarise(server: string, connections: number, runs: Run[]): Summary {
   };
 }
 
+// ---------------------------------------------------------------- W7: the portal's /ask against whoIsAccountable
+
+/**
+ * The same questions in the same townships asked as the portal's page (GET /ask, HTML rendered on
+ * the server over the same services) and as `whoIsAccountable` over /graphql (the W1 query),
+ * one connection at a time, alternating: the p50 of the page should stay within 1.3× the query's
+ * (issue 14). With the read cache (quanze) and without it (quanze-nocache).
+ */
+async function runAskComparison(url: string, quanze: Server, nocache: Server) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const towns = await client
+    .query(`SELECT region_code AS code FROM (SELECT DISTINCT region_code FROM list_version WHERE status = 'PUBLISHED') t ORDER BY md5(region_code) LIMIT 200`)
+    .then((r) => r.rows.map((x) => String(x.code).trim()));
+  await client.end();
+  const qs = questions();
+  const asks = Array.from({ length: 200 }, (_, i) => ({ q: qs[(i * 7) % qs.length], r: towns[i % towns.length] }));
+  const paths = asks.map((a) => `/ask?${new URLSearchParams({ region: a.r, q: a.q }).toString()}`);
+  const bodies = asks.map((a) => gql(W1_QUERY, { q: a.q, r: a.r }));
+  const page = await fetch(quanze.url + paths[0]);
+  if (page.status !== 200 || !(page.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`W7: /ask answered ${page.status}`);
+  const summaries: Summary[] = [];
+  for (const s of [quanze, nocache]) {
+    const pageRuns: Run[] = [];
+    const gqlRuns: Run[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const pair = [
+        async () => {
+          await loadPages(s, paths, WARMUP, false);
+          pageRuns.push(await loadPages(s, paths, DURATION, true));
+        },
+        async () => {
+          await load(s, bodies, 1, WARMUP, false);
+          gqlRuns.push(await load(s, bodies, 1, DURATION, true));
+        },
+      ];
+      for (const run of round % 2 === 0 ? pair : pair.reverse()) await run();
+    }
+    summaries.push(summarise(`${s.name} /ask`, 1, pageRuns), summarise(`${s.name} /graphql`, 1, gqlRuns));
+  }
+  const p50 = (name: string) => summaries.find((x) => x.server === name)!.p50;
+  const ratios = { askOverGraphql: p50('quanze /ask') / p50('quanze /graphql'), askOverGraphqlNoCache: p50('quanze-nocache /ask') / p50('quanze-nocache /graphql') };
+  log(`\n### W7 /ask (page) against whoIsAccountable (/graphql), one connection: ${asks.length} distinct questions`);
+  log('| server | req/s | p50 ms | p99 ms | CPU ms/req | SQL/req | failed |');
+  log('|---|---|---|---|---|---|---|');
+  for (const r of summaries) log(`| ${r.server} | ${r.reqPerSec.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuMsPerReq.toFixed(3)} | ${r.statementsPerReq.toFixed(2)} | ${r.failed} |`);
+  log(`W7 p50 /ask ÷ /graphql: ${ratios.askOverGraphql.toFixed(2)}× (target ≤ 1.3×; no cache ${ratios.askOverGraphqlNoCache.toFixed(2)}×)`);
+  return { title: '/ask page against whoIsAccountable over /graphql', distinctRequests: asks.length, summaries, ratios };
+}
+
+/** One connection of GET requests over the paths, like `load` for POST bodies. */
+async function loadPages(server: Server, paths: string[], seconds: number, keep: boolean): Promise<Run> {
+  const before = keep ? await server.call({ cmd: 'stats' }) : null;
+  const load0 = os.loadavg()[0];
+  const latencies: number[] = [];
+  let i = 0;
+  const instance = autocannon({
+    url: server.url,
+    connections: 1,
+    duration: seconds,
+    method: 'GET',
+    headers: { accept: 'text/html' },
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[i++ % paths.length] }) }],
+  });
+  if (keep) instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => status === 200 && latencies.push(ms));
+  const result: any = await instance;
+  const after = keep ? await server.call({ cmd: 'stats' }) : null;
+  return {
+    ok: result['2xx'],
+    bad: result.non2xx + result.errors + result.timeouts,
+    seconds: result.duration,
+    latencies,
+    cpuMicros: keep ? after!.cpuMicros - before!.cpuMicros : 0,
+    statements: keep ? after!.statements - before!.statements : 0,
+    load: [load0, os.loadavg()[0]],
+  };
+}
+
 // ---------------------------------------------------------------- W6: import of a 10,000-row file
 
 /** CSV field quoting (RFC 4180). */
@@ -480,6 +559,7 @@ async function runTier(tier: string) {
       results[w.id] = { title: w.title, distinctRequests: w.bodies.length, statementsCaptured: [Math.min(...statementCounts), Math.max(...statementCounts)], answered, summaries, ratios };
       printTable(w.id, summaries, ratios);
     }
+    if (ONLY.includes('W7')) results.W7 = await runAskComparison(url, quanze, nocache);
     if (ONLY.includes('W6')) {
       const hasImport = fs.existsSync(path.resolve('dist/src/modules/import-export/import.service.js'));
       if (hasImport) results.W6 = await runImports(url, quanze, QUICK ? 1 : 3, 10_000);

@@ -25,6 +25,7 @@ async function main() {
   const registry = await startRegistry(config, { phases, database });
   const log = new Logger('Quanze');
   log.log(`Quanze 权责 is running on ${registry.engine === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server'}`);
+  log.log(`Portal:          ${registry.url}/  (ask who is accountable, browse the lists, print a proof)`);
   log.log(`Public GraphQL:  ${registry.url}/graphql`);
   log.log(`Admin GraphQL:   ${registry.url}/admin/graphql  (mutation { login(username, password) { token } }, then Authorization: Bearer <token>)`);
   if (config.adminUsername) log.log(`Administrator: ${config.adminUsername} (password from ADMIN_PASSWORD)`);

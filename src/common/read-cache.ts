@@ -15,7 +15,7 @@ export const READ_CACHE_REPLICA_QUIET_MS = 10_000;
 export const RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 export const RESPONSE_MAX_BYTES = 2 * 1024 * 1024;
 
-export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations' | 'responses';
+export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations' | 'responses' | 'contentHash';
 
 /**
  * An in-process cache of public answers drawn from published data (a published version never
@@ -30,7 +30,7 @@ export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations' | '
  * READ_CACHE_REPLICA_QUIET_MS of it (a replica may lag behind the publication). Whole responses are
  * dropped with every publication, synonym change and admin mutation (they may show anything public). Regions and citations never
  * change under a given key (a region row is never updated; a citation belongs to one item row,
- * and published rows are immutable). Another instance learns of a publication within
+ * and published rows are immutable), nor does a published version's content hash. Another instance learns of a publication within
  * READ_CACHE_TTL_MS, the same delay as the synonym table.
  */
 @Injectable()

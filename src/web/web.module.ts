@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AccountabilityModule } from '../modules/accountability/accountability.module.js';
 import { AdmissionModule } from '../modules/admission/admission.module.js';
+import { BodiesModule } from '../modules/bodies/bodies.module.js';
+import { ListsModule } from '../modules/lists/lists.module.js';
+import { RegionsModule } from '../modules/regions/regions.module.js';
 import { AssetsController } from './assets.controller.js';
 import { LedgerPageController } from './portal/ledger.controller.js';
+import { PortalListsController } from './portal/lists.controller.js';
 import { PortalController } from './portal/portal.controller.js';
 import { UnknownPageFilter } from './unknown-page.filter.js';
 import { WebAssets } from './web-assets.js';
@@ -14,8 +19,8 @@ import { WebErrorFilter } from './web-error.filter.js';
  * ListReadService like `/graphql`.
  */
 @Module({
-  imports: [AdmissionModule],
-  controllers: [AssetsController, PortalController, LedgerPageController],
+  imports: [AdmissionModule, AccountabilityModule, ListsModule, RegionsModule, BodiesModule],
+  controllers: [AssetsController, PortalController, PortalListsController, LedgerPageController],
   providers: [WebAssets, WebErrorFilter, { provide: APP_FILTER, useClass: UnknownPageFilter }],
 })
 export class WebModule {}

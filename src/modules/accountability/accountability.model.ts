@@ -1,4 +1,4 @@
-import { Field, Float, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AdminSchemaScope } from '../../common/admin-schema-scope.js';
 import { LocalDateScalar } from '../../common/local-date.scalar.js';
 import { BodyModel } from '../bodies/body.model.js';
@@ -34,6 +34,15 @@ export class AccountabilityAnswerModel {
   townshipCode: string;
 }
 
+/** Why an answer is empty: no list in force on that date; the matter was removed from the list; nothing matches. */
+export const EMPTY_REASONS = ['NO_LIST_IN_FORCE', 'REMOVED_IN_VERSION', 'NO_MATCH'] as const;
+export type EmptyReason = (typeof EMPTY_REASONS)[number];
+export const EmptyReasonEnum = Object.fromEntries(EMPTY_REASONS.map((r) => [r, r])) as { [K in EmptyReason]: K };
+registerEnumType(EmptyReasonEnum, {
+  name: 'EmptyAnswerReason',
+  description: 'NO_LIST_IN_FORCE 该日没有现行有效的清单 / REMOVED_IN_VERSION 事项已被某版本从清单中删除（见 removedIn）/ NO_MATCH 清单中没有相符的事项',
+});
+
 @ObjectType('AccountabilityResult')
 export class AccountabilityResultModel {
   @Field()
@@ -46,6 +55,12 @@ export class AccountabilityResultModel {
   terms: string[];
   @Field(() => [AccountabilityAnswerModel])
   answers: AccountabilityAnswerModel[];
+  @Field(() => EmptyReasonEnum, { nullable: true, description: 'why there are no answers; null when there are' })
+  emptyReason: EmptyReason | null;
+  @Field(() => ListVersionModel, { nullable: true, description: 'REMOVED_IN_VERSION: the version that took the matching matter off the list' })
+  removedIn: ListVersionModel | null;
+  @Field(() => ListItemModel, { nullable: true, description: 'REMOVED_IN_VERSION: the matter as it stood before its removal' })
+  removedItem: ListItemModel | null;
 }
 
 @ObjectType('SearchSynonym', { registerIn: () => AdminSchemaScope })

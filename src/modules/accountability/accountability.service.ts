@@ -6,6 +6,7 @@ import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js'
 import { ITEM_COLUMNS, itemRowToModel } from '../lists/item.repository.js';
 import { ListReadService, PUBLIC_SCOPE, type ReadScope } from '../lists/list-read.service.js';
 import { ReadCache } from '../../common/read-cache.js';
+import { normalizeRegionCode } from '../regions/region-code.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';
 import type { AccountabilityResultModel } from './accountability.model.js';
@@ -49,7 +50,8 @@ export class AccountabilityService {
   ): Promise<AccountabilityResultModel> {
     // Public answers come from published versions only: kept until a publication or a synonym change.
     if (cached && scope === PUBLIC_SCOPE) {
-      const key = JSON.stringify([question, regionInput, asOfInput ?? todayInChina(), firstInput ?? null, knownAt?.toISOString() ?? null]);
+      // 320282100 and 320282100000 are the same question.
+      const key = JSON.stringify([question, normalizeRegionCode(regionInput) ?? regionInput, asOfInput ?? todayInChina(), firstInput ?? null, knownAt?.toISOString() ?? null]);
       return this.readCache.get('answers', key, () => this.whoIsAccountable(scope, question, regionInput, asOfInput, firstInput, knownAt, false));
     }
     const first = firstInput ?? DEFAULT_ANSWERS;
@@ -60,11 +62,19 @@ export class AccountabilityService {
     const region = await this.regions.requireRegion(regionInput, 'regionCode');
     if (region.level !== 'TOWNSHIP' && region.level !== 'COUNTY')
       throw badInput('regionCode', `请指定乡镇（街道）或县（市、区），“${region.name}”是${region.level === 'VILLAGE' ? '村级' : '市级以上'}区划`);
-    const result: AccountabilityResultModel = { question: analyzed.question, regionCode: region.code, asOf, terms: analyzed.terms.map((t) => t.term), answers: [] };
-    if (!analyzed.terms.length) return result;
-
+    const result: AccountabilityResultModel = {
+      question: analyzed.question,
+      regionCode: region.code,
+      asOf,
+      terms: analyzed.terms.map((t) => t.term),
+      answers: [],
+      emptyReason: 'NO_MATCH',
+      removedIn: null,
+      removedItem: null,
+    };
     const versions = await this.reads.versionsInForceWithin(scope, region.code, asOf, knownAt);
-    if (!versions.length) return result;
+    if (!versions.length) return { ...result, emptyReason: 'NO_LIST_IN_FORCE' };
+    if (!analyzed.terms.length) return result;
     const search = buildSearchQuery(analyzed.terms, versions, first);
     const rows: Record<string, any>[] = await this.dataSource.query(search.sql, search.params);
     const best = rows[0] ? Number(rows[0].score) : 0;
@@ -85,14 +95,30 @@ export class AccountabilityService {
           matchedTerms: r.matched_terms,
         };
       });
-    return result;
+    if (result.answers.length) return { ...result, emptyReason: null };
+    return this.explainEmpty(scope, result, analyzed.terms, versions);
+  }
+
+  /**
+   * No answer from the lists in force: was the matter on an earlier version of one of them and
+   * taken off since? The same ranked search over the items removed before the version in force
+   * (their last state); the best one names the version that removed it. One more statement, and
+   * one for that version, only when the answer is empty.
+   */
+  private async explainEmpty(scope: ReadScope, result: AccountabilityResultModel, terms: QueryTerm[], versions: ListVersionModel[]): Promise<AccountabilityResultModel> {
+    const search = buildSearchQuery(terms, versions, 1, 'removed');
+    const [row]: Record<string, any>[] = await this.dataSource.query(search.sql, search.params);
+    if (!row) return result;
+    const removedIn = await this.reads.versionByNumber(scope, row.list_id, Number(row.to_version));
+    if (!removedIn) return result;
+    return { ...result, emptyReason: 'REMOVED_IN_VERSION', removedIn, removedItem: itemRowToModel(row) };
   }
 }
 
 /** The ranked search over the items of the given versions, as one SQL statement and its parameters. */
-export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionModel, 'listId' | 'number'>[], first: number) {
+export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionModel, 'listId' | 'number'>[], first: number, rows: 'inForce' | 'removed' = 'inForce') {
   return {
-    sql: SEARCH_SQL,
+    sql: rows === 'inForce' ? SEARCH_SQL : REMOVED_SEARCH_SQL,
     params: [
       versions.map((v) => v.listId),
       versions.map((v) => v.number),
@@ -121,13 +147,23 @@ export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionM
  * vectors only (a county's thousands of rows stay in memory); the answers' columns are read by
  * primary key at the end.
  */
-const SEARCH_SQL = `
-WITH versions AS (
-  SELECT * FROM unnest($1::uuid[], $2::int[]) AS v(list_id, number)
-), scope AS MATERIALIZED (
+const IN_FORCE_SCOPE = `
   SELECT i.id, i.search_vector FROM versions v
   JOIN list_item i ON i.list_id = v.list_id AND NOT i.pending
-   AND i.from_version <= v.number AND (i.to_version IS NULL OR i.to_version > v.number)
+   AND i.from_version <= v.number AND (i.to_version IS NULL OR i.to_version > v.number)`;
+
+/** The last state of each item that a version up to the one in force took off the list (absent from the version in force). */
+const REMOVED_SCOPE = `
+  SELECT DISTINCT ON (i.list_id, i.item_code) i.id, i.search_vector FROM versions v
+  JOIN list_item i ON i.list_id = v.list_id AND NOT i.pending AND i.to_version <= v.number
+  WHERE NOT EXISTS (SELECT 1 FROM list_item o WHERE o.list_id = i.list_id AND o.item_code = i.item_code AND NOT o.pending
+    AND o.from_version <= v.number AND (o.to_version IS NULL OR o.to_version > v.number))
+  ORDER BY i.list_id, i.item_code, i.to_version DESC`;
+
+const searchSql = (scope: string, extraColumns: string) => `
+WITH versions AS (
+  SELECT * FROM unnest($1::uuid[], $2::int[]) AS v(list_id, number)
+), scope AS MATERIALIZED (${scope}
 ), total AS MATERIALIZED (
   SELECT greatest(count(*), 2) AS total FROM scope
 ), candidates AS MATERIALIZED (
@@ -155,6 +191,9 @@ WITH versions AS (
   SELECT s.id, s.score, s.matched_terms FROM scored s JOIN list_item i ON i.id = s.id
   ORDER BY s.score DESC, i.item_code LIMIT $12
 )
-SELECT ${ITEM_COLUMNS}, i.list_id, t.score, t.matched_terms
+SELECT ${ITEM_COLUMNS}, i.list_id, ${extraColumns}t.score, t.matched_terms
 FROM top t JOIN list_item i ON i.id = t.id
 ORDER BY t.score DESC, i.item_code`;
+
+const SEARCH_SQL = searchSql(IN_FORCE_SCOPE, '');
+const REMOVED_SEARCH_SQL = searchSql(REMOVED_SCOPE, 'i.to_version, ');

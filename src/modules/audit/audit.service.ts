@@ -85,6 +85,12 @@ export class AuditService {
     return events;
   }
 
+  /** The newest event of the chain (its sequence number and hash), without verifying the chain: what pages print. */
+  async head(): Promise<{ seq: number; hash: string | null }> {
+    const [last]: { seq: string; hash: string }[] = await this.dataSource.query('SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1');
+    return last ? { seq: Number(last.seq), hash: last.hash } : { seq: 0, hash: null };
+  }
+
   /** Walks the whole chain in seq order; reports the first broken event and the head hash. */
   async verify(): Promise<{ events: number; headSeq: number; headHash: string | null; broken: ChainBreak | null }> {
     let head: { seq: number; hash: string | null } = { seq: 0, hash: null };

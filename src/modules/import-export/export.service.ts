@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { notFound } from '../../common/domain-error.js';
 import { ListReadService, type ReadScope } from '../lists/list-read.service.js';
-import { statusLabel } from '../lists/list-version.access.js';
+import { todayInChina } from '../../common/local-date.scalar.js';
+import { versionStatusLabel } from '../lists/version-status-label.js';
 import type { SheetItem } from '../lists/list-sheet.js';
 import { bodyIdsOf, contentToInput } from '../lists/item-fields.js';
 import { BodiesService } from '../bodies/bodies.service.js';
@@ -56,7 +57,8 @@ export class ExportService {
       township,
       kind: version.kind,
       versionNumber: version.number,
-      statusLabel: statusLabel(version.status),
+      // 现行有效（v2 将于 D 起施行） rather than 已被替代 while the version is still in force (issue 13).
+      statusLabel: versionStatusLabel(version, todayInChina()),
       approvalDocNumber: version.approvalDocNumber,
       effectiveFrom: version.effectiveFrom,
       effectiveTo: version.effectiveTo,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
@@ -12,10 +13,11 @@ import { ReadCache } from '../../common/read-cache.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { ListKind } from './duty-list.entity.js';
 import { BodiesService } from '../bodies/bodies.service.js';
-import { bodyIdsOf, describeContent } from './item-fields.js';
-import { ItemRepository, type ItemFilter } from './item.repository.js';
+import { canonicalJson } from '../audit/audit-chain.js';
+import { bodyIdsOf, contentToRecord, describeContent } from './item-fields.js';
+import { ITEM_COLUMNS, itemRowToModel, ItemRepository, type ItemFilter } from './item.repository.js';
 import { ListVersionEntity, PUBLISHED_STATUSES } from './list-version.entity.js';
-import type { CitationModel, ItemChangeModel, ListItemConnectionModel, ListItemModel, ListVersionModel, VersionDiffModel } from './list.model.js';
+import type { CitationModel, ItemChangeModel, ItemHistoryModel, ListItemConnectionModel, ListItemModel, ListVersionModel, VersionDiffModel } from './list.model.js';
 
 /** Who reads, and whether only published data may be shown (always so on the public endpoint). */
 export interface ReadScope {
@@ -77,6 +79,12 @@ export class ListReadService {
   async findVersion(scope: ReadScope, id: string): Promise<ListVersionModel | null> {
     if (!isUuid(id)) return null;
     const v = await this.dataSource.getRepository(ListVersionEntity).findOneBy({ id });
+    return v && this.canSee(scope, v) ? toVersionModel(v) : null;
+  }
+
+  /** Version `number` of a list, if the reader may see it. */
+  async versionByNumber(scope: ReadScope, listId: string, number: number): Promise<ListVersionModel | null> {
+    const v = await this.dataSource.getRepository(ListVersionEntity).findOneBy({ listId, number });
     return v && this.canSee(scope, v) ? toVersionModel(v) : null;
   }
 
@@ -177,6 +185,50 @@ export class ListReadService {
     });
   }
 
+  /**
+   * One item of a township across the versions of its list: each stored state of it with the
+   * versions it holds in ([fromVersion, toVersion)), oldest first, and the list's versions the
+   * reader may see, newest first. Null when no published state of the item exists (or none the
+   * reader may see). Two statements.
+   */
+  async itemHistory(scope: ReadScope, regionInput: string, itemCode: string): Promise<ItemHistoryModel | null> {
+    const regionCode = this.regions.parseCode(regionInput, 'regionCode');
+    const rows: Record<string, any>[] = await this.dataSource.query(
+      `SELECT ${ITEM_COLUMNS}, i.kind, i.from_version, i.to_version FROM list_item i
+       WHERE i.list_id IN (SELECT id FROM duty_list WHERE region_code = $1) AND i.item_code = $2 AND NOT i.pending
+       ORDER BY i.kind, i.from_version`,
+      [regionCode, itemCode],
+    );
+    if (!rows.length) return null;
+    // An item code names one matter of a township; should both lists use it, the responsibility list's is shown.
+    const kind: ListKind = rows.some((r) => r.kind === 'RESPONSIBILITY') ? 'RESPONSIBILITY' : rows[0].kind;
+    const versions = await this.listVersions(scope, regionCode, kind);
+    const visible = new Set(versions.map((v) => v.number));
+    const states = rows
+      .filter((r) => r.kind === kind && visible.has(r.from_version))
+      .map((r) => ({ item: itemRowToModel(r), fromVersion: Number(r.from_version), toVersion: r.to_version === null ? null : Number(r.to_version) }));
+    if (!states.length) return null;
+    return { regionCode, itemCode, kind, versions, states };
+  }
+
+  /**
+   * The content hash of a version: SHA-256 of the canonical JSON (keys sorted) of the version's
+   * region, kind, number, effective date and 批准文号 and of its items as stored (code and every
+   * content field: bodies by id, legal bases as written), ordered by item code. What a county
+   * published never changes, so neither does the hash of a published version (kept in the read
+   * cache); a renamed body or a re-resolved citation does not change it. `itemsOfVersion`: the
+   * version's items when the caller has them already.
+   */
+  async contentHash(v: ListVersionModel, itemsOfVersion?: ListItemModel[]): Promise<string> {
+    const published = PUBLISHED_STATUSES.includes(v.status);
+    const known = published ? this.readCache.peek<string>('contentHash', v.id) : undefined;
+    if (known) return known;
+    const items = itemsOfVersion ?? (await this.allItems(v));
+    const hash = createHash('sha256').update(versionContentJson(v, items)).digest('hex');
+    if (published) this.readCache.set('contentHash', v.id, hash);
+    return hash;
+  }
+
   /** What changed from one version of a list to another, item by item and field by field. */
   async diff(scope: ReadScope, fromId: string, toId: string, knownAt?: Date | null): Promise<VersionDiffModel> {
     const find = (id: string) => (knownAt ? this.findVersionKnownAt(scope, id, knownAt) : this.findVersion(scope, id));
@@ -216,4 +268,16 @@ function fieldChanges(before: Record<string, string | null>, after: Record<strin
   return fields
     .filter((f) => (before[f] ?? null) !== (after[f] ?? null))
     .map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));
+}
+
+/** What a version's content hash covers, as canonical JSON (see ListReadService.contentHash). */
+export function versionContentJson(v: Pick<ListVersionModel, 'regionCode' | 'kind' | 'number' | 'effectiveFrom' | 'approvalDocNumber'>, items: ListItemModel[]): string {
+  return canonicalJson({
+    regionCode: v.regionCode,
+    kind: v.kind,
+    number: v.number,
+    effectiveFrom: v.effectiveFrom,
+    approvalDocNumber: v.approvalDocNumber,
+    items: [...items].sort((a, b) => (a.itemCode < b.itemCode ? -1 : 1)).map((i) => ({ itemCode: i.itemCode, ...contentToRecord(i) })),
+  });
 }

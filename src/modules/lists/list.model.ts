@@ -178,6 +178,10 @@ export class ListVersionModel {
   number: number;
   @Field(() => VersionStatusEnum)
   status: VersionStatus;
+  @Field({ description: '状态的显示用语（今天）：现行有效、现行有效（v2 将于 D 起施行）、已被替代（自 D 起由 v2 施行）、已发布，将于 D 起施行、草稿…' })
+  statusLabel?: string;
+  @Field({ description: 'SHA-256 of the canonical JSON of the version and its items as stored (docs/api.md): the same for everyone, forever, once published' })
+  contentHash?: string;
   @Field(() => ListKindEnum)
   kind: ListKind;
   @Field(() => RegionModel)
@@ -253,6 +257,30 @@ export class VersionDiffModel {
   to: ListVersionModel;
   @Field(() => [ItemChangeModel])
   changes: ItemChangeModel[];
+}
+
+@ObjectType('ItemState', { description: 'one stored state of an item, holding in versions [fromVersion, toVersion)' })
+export class ItemStateModel {
+  @Field(() => ListItemModel)
+  item: ListItemModel;
+  @Field(() => Int)
+  fromVersion: number;
+  @Field(() => Int, { nullable: true, description: 'the version that replaced or removed this state; null while it holds' })
+  toVersion: number | null;
+}
+
+@ObjectType('ItemHistory')
+export class ItemHistoryModel {
+  @Field()
+  regionCode: string;
+  @Field()
+  itemCode: string;
+  @Field(() => ListKindEnum)
+  kind: ListKind;
+  @Field(() => [ListVersionModel], { description: "the versions of the item's list, newest first" })
+  versions: ListVersionModel[];
+  @Field(() => [ItemStateModel], { description: 'oldest first' })
+  states: ItemStateModel[];
 }
 
 @InputType('CooperatingDutyInput', { registerIn: () => AdminSchemaScope })

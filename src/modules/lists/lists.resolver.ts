@@ -16,10 +16,12 @@ import type { ListSection, PowerCategory } from './list-item.entity.js';
 import { ListReadService, readScopeFor } from './list-read.service.js';
 import { CHANGE_REASONS_TEXT, ListVersionsService } from './list-versions.service.js';
 import { BodyMergeService } from './body-merge.service.js';
+import { versionStatusLabel } from './version-status-label.js';
 import {
   CitationModel,
   CooperatingDutyModel,
   GateFindingModel,
+  ItemHistoryModel,
   ListItemConnectionModel,
   ListItemInput,
   ListItemPatch,
@@ -82,6 +84,22 @@ export class ListVersionsQueryResolver {
     @Context() ctx: GraphQLRequestContext,
   ) {
     return this.reads.diff(scopeOf(ctx), fromVersionId, toVersionId, knownAt);
+  }
+
+  @Query(() => ItemHistoryModel, { nullable: true, description: '乡镇清单中一个事项在各版本中的历史' })
+  @RequirePermission(Permission.READ_PUBLISHED)
+  itemHistory(@Args('regionCode') regionCode: string, @Args('itemCode') itemCode: string, @Context() ctx: GraphQLRequestContext) {
+    return this.reads.itemHistory(scopeOf(ctx), regionCode, itemCode);
+  }
+
+  @ResolveField(() => String)
+  statusLabel(@Parent() v: ListVersionModel) {
+    return versionStatusLabel(v, todayInChina());
+  }
+
+  @ResolveField(() => String)
+  contentHash(@Parent() v: ListVersionModel) {
+    return this.reads.contentHash(v);
   }
 
   @ResolveField(() => RegionModel)

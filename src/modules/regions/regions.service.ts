@@ -9,6 +9,9 @@ import { ReadCache } from '../../common/read-cache.js';
 import { countyOf, normalizeRegionCode, regionPrefix } from './region-code.js';
 import { readRegionExtract, readVillagesOfCounty, type RegionRecord } from './region-extract.js';
 
+/** The endings of county and township names: a name typed without one still finds its region. */
+const REGION_SUFFIXES = ['市', '县', '区', '旗', '镇', '乡', '街道', '苏木'];
+
 @Injectable()
 export class RegionsService {
   private readonly logger = new Logger('Regions');
@@ -42,6 +45,38 @@ export class RegionsService {
     if (region && !manager) this.readCache.set('regions', code, region);
     if (!region) throw badInput(field, `未找到区划代码“${clip(input)}”`);
     return region;
+  }
+
+  /**
+   * Counties and townships named `name`: the one region whose name is `name`, or `name` with a
+   * level's suffix (张渚 → 张渚镇; 宜兴 → the county 宜兴市 before the township 宜兴乡), when
+   * there is exactly one (or exactly one county); otherwise those whose
+   * name begins with it, counties before townships, at most `limit`. The portal's region picker
+   * resolves a typed name on the server.
+   */
+  async findByName(name: string, limit = 20): Promise<RegionEntity[]> {
+    const typed = name.trim();
+    if (!typed) return [];
+    // 宜兴 → 宜兴市, 张渚 → 张渚镇: the name with a level's suffix, when exactly one region has it.
+    const suffixed: RegionEntity[] = await this.repo
+      .createQueryBuilder('r')
+      .where("r.level IN ('COUNTY', 'TOWNSHIP') AND r.name IN (:...names)", { names: [typed, ...REGION_SUFFIXES.map((s) => typed + s)] })
+      .limit(10)
+      .getMany();
+    const exact = suffixed.filter((r) => r.name === typed);
+    const counties = suffixed.filter((r) => r.level === 'COUNTY');
+    const one = exact.length === 1 ? exact : counties.length === 1 ? counties : suffixed.length === 1 ? suffixed : null;
+    if (one) return one;
+    const prefix = `${typed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return this.repo
+      .createQueryBuilder('r')
+      .where("r.level IN ('COUNTY', 'TOWNSHIP') AND r.name LIKE :prefix", { prefix })
+      .orderBy('(r.name = :typed)', 'DESC')
+      .addOrderBy('r.level', 'ASC')
+      .addOrderBy('r.code', 'ASC')
+      .setParameter('typed', typed)
+      .limit(limit)
+      .getMany();
   }
 
   /** Children of a region, or its descendants at `level`; without a parent, the regions of a level (provinces by default). */
