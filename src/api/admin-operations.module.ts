@@ -13,11 +13,13 @@ import { ImportExportModule } from '../modules/import-export/import-export.modul
 import { ImportAdminResolver } from '../modules/import-export/import.resolver.js';
 import { ListsModule } from '../modules/lists/lists.module.js';
 import { ListsAdminResolver } from '../modules/lists/lists.resolver.js';
+import { CountyViewsModule } from '../modules/county-views/county-views.module.js';
+import { MatterLinksAdminResolver } from '../modules/county-views/county-views.resolver.js';
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule],
+  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountyViewsModule],
   providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver,
-    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver],
+    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, MatterLinksAdminResolver],
 })
 export class AdminOperationsModule {}

@@ -45,11 +45,15 @@ export class SeedService {
   /** The demo county in one transaction: villages, bodies, the legal catalogue, then its lists. */
   async loadDemo(em: EntityManager): Promise<void> {
     await this.regions.loadVillages(DEMO_COUNTY, em);
+    const dissolved: { id: string; on: string }[] = [];
     for (const row of readCsvRecords(fs.readFileSync(demoFile('bodies.csv'), 'utf8'))) {
-      await this.bodies.createBody(systemActor('demo-data'), row['主体名称'], row['主体类型'], row['区划代码'], em);
+      const body = await this.bodies.createBody(systemActor('demo-data'), row['主体名称'], row['主体类型'], row['区划代码'], em);
+      if (row['撤销日期']) dissolved.push({ id: body.id, on: row['撤销日期'] });
     }
     await this.legal.importCatalogue(readCatalogueCsv(fs.readFileSync(demoFile('legal.csv'), 'utf8')), em);
     await this.demoLists.load(em);
+    // Bodies abolished after the lists naming them were published (机构改革): the county's findings show those items.
+    for (const d of dissolved) await this.bodies.dissolveBody(systemActor('demo-data'), d.id, d.on, em);
   }
 }
 

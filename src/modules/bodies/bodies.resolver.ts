@@ -2,6 +2,7 @@ import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } fr
 import type { GraphQLRequestContext } from '../../common/graphql-context.js';
 import { Permission } from '../../auth/permissions.js';
 import { RequirePermission } from '../../auth/require-permission.decorator.js';
+import { LocalDateScalar } from '../../common/local-date.scalar.js';
 import { RegionModel } from '../regions/region.model.js';
 import { regionLoader } from '../regions/regions.resolver.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -46,5 +47,15 @@ export class BodiesAdminResolver {
   @RequirePermission(Permission.MANAGE_BODIES)
   renameBody(@Args('id', { type: () => ID }) id: string, @Args('name') name: string, @Context() ctx: GraphQLRequestContext) {
     return this.bodies.renameBody(ctx.actor, id, name);
+  }
+
+  @Mutation(() => BodyModel, { description: '记录主体撤销（机构改革）的日期；on 为空表示撤销记录有误、主体仍存在' })
+  @RequirePermission(Permission.MANAGE_BODIES)
+  dissolveBody(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('on', { type: () => LocalDateScalar, nullable: true }) on: string | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.bodies.dissolveBody(ctx.actor, id, on ?? null);
   }
 }

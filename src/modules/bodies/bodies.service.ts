@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { badInput, notFound } from '../../common/domain-error.js';
 import { clip, normalizeName, textProblem, withoutInvisible } from '../../common/text-input.js';
 import { isUuid } from '../../common/ids.js';
+import { parseLocalDate } from '../../common/local-date.scalar.js';
 import type { Actor } from '../../auth/actor.js';
 import { countyOf, regionPrefix } from '../regions/region-code.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -13,12 +14,13 @@ import { RegionsService } from '../regions/regions.service.js';
 import { BODY_KINDS, BodyEntity, type BodyKind } from './body.entity.js';
 import type { BodyModel } from './body.model.js';
 
-export const toBodyModel = (b: Pick<BodyEntity, 'id' | 'name' | 'kind' | 'regionCode'>): BodyModel => ({
+export const toBodyModel = (b: Pick<BodyEntity, 'id' | 'name' | 'kind' | 'regionCode'> & { dissolvedOn?: string | null }): BodyModel => ({
   id: b.id,
   name: b.name,
   kind: b.kind,
   regionCode: b.regionCode,
   level: levelOfCode(b.regionCode),
+  dissolvedOn: b.dissolvedOn ?? null,
 });
 
 /**
@@ -87,6 +89,25 @@ export class BodiesService {
       await this.audit.record(em, actor, { action: 'renameBody', entityType: 'Body', entityId: body.id, regionCode: body.regionCode, before: { name: before }, after: { name: cleanName } });
       return toBodyModel(saved);
     });
+  }
+
+  /**
+   * Records that a body ceased to exist on a date (机构改革: merged, abolished). Lists that still
+   * name it keep doing so (a published version never changes); the county's findings show them.
+   * `on` null: the body exists again (a dissolution recorded by mistake).
+   */
+  async dissolveBody(actor: Actor, id: string, on: string | null, manager?: EntityManager): Promise<BodyModel> {
+    if (on !== null && !parseLocalDate(on)) throw badInput('on', `撤销日期“${on}”无效`);
+    const work = async (em: EntityManager) => {
+      const body = isUuid(id) ? await em.findOne(BodyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!body) throw notFound('未找到该主体');
+      const before = body.dissolvedOn;
+      body.dissolvedOn = on;
+      const saved = await em.save(body);
+      await this.audit.record(em, actor, { action: 'dissolveBody', entityType: 'Body', entityId: body.id, regionCode: body.regionCode, before: { dissolvedOn: before }, after: { dissolvedOn: on } });
+      return toBodyModel(saved);
+    };
+    return manager ? work(manager) : this.dataSource.transaction(work);
   }
 
   /** The body of a county whose name reads the same (NFKC; the unique index body_county_name_key_uq). */

@@ -31,6 +31,10 @@ export class BodyEntity {
   @Column({ type: 'char', length: 12 })
   countyCode: string;
 
+  /** The day the body ceased to exist (机构改革: merged, abolished); null while it exists. Items may still name it: the county's findings show them. */
+  @Column({ type: 'date', nullable: true })
+  dissolvedOn: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

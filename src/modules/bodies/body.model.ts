@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { LocalDateScalar } from '../../common/local-date.scalar.js';
 import { RegionLevelEnum, RegionModel } from '../regions/region.model.js';
 import type { RegionLevel } from '../regions/region.entity.js';
 
@@ -18,6 +19,9 @@ export class BodyModel {
 
   @Field(() => RegionLevelEnum, { description: 'Level of the body, from its region' })
   level: RegionLevel;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: '撤销日期（机构改革）；仍存在时为空' })
+  dissolvedOn?: string | null;
 
   regionCode: string;
 }
