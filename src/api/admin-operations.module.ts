@@ -15,11 +15,14 @@ import { ListsModule } from '../modules/lists/lists.module.js';
 import { ListsAdminResolver } from '../modules/lists/lists.resolver.js';
 import { CountyViewsModule } from '../modules/county-views/county-views.module.js';
 import { MatterLinksAdminResolver } from '../modules/county-views/county-views.resolver.js';
+import { WebhooksModule } from '../modules/webhooks/webhooks.module.js';
+import { WebhooksAdminResolver } from '../modules/webhooks/webhooks.resolver.js';
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountyViewsModule],
+  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountyViewsModule, WebhooksModule],
   providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver,
-    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, MatterLinksAdminResolver],
+    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, MatterLinksAdminResolver,
+    WebhooksAdminResolver],
 })
 export class AdminOperationsModule {}

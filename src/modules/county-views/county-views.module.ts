@@ -3,11 +3,14 @@ import { BodiesModule } from '../bodies/bodies.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
 import { CountyFindingsService } from './county-findings.service.js';
 import { CountyViewsService } from './county-views.service.js';
+import { FeedController } from './feed.controller.js';
+import { PublicationFeedService } from './publication-feed.service.js';
 
 /** County-wide views: matters across townships, the matrix, findings, a department's duties. */
 @Module({
   imports: [RegionsModule, BodiesModule],
-  providers: [CountyViewsService, CountyFindingsService],
-  exports: [CountyViewsService, CountyFindingsService],
+  providers: [CountyViewsService, CountyFindingsService, PublicationFeedService],
+  controllers: [FeedController],
+  exports: [CountyViewsService, CountyFindingsService, PublicationFeedService],
 })
 export class CountyViewsModule {}

@@ -17,6 +17,7 @@ import { translateDatabaseError } from '../../database/database-errors.js';
 import { lockVersionForWrite, requireRevision, requireStatus } from './list-version.access.js';
 import { ListVersionEntity } from './list-version.entity.js';
 import { ReadCache } from '../../common/read-cache.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
 import type { ListItemInput, ListItemModel, ListVersionModel } from './list.model.js';
 
 export const CHANGE_REASONS = ['立改废释', '职责准入', '乡镇申请', '其他'] as const;
@@ -37,6 +38,7 @@ export class ListVersionsService {
     private readonly items: ItemRepository,
     private readonly audit: AuditService,
     private readonly readCache: ReadCache,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /** Runs in the caller's transaction when given one (demo data, import), else in a new one. */
@@ -211,6 +213,12 @@ export class ListVersionsService {
         await this.update(em, actor, 'supersedeVersion', latest, { status: 'SUPERSEDED', effectiveTo: effectiveFrom });
       }
       await this.items.publishRows(em, version.listId, version.number);
+      // The county's webhooks hear of it through the outbox, written in this transaction: sent once it commits, never if it rolls back.
+      await this.webhooks.enqueuePublication(em, {
+        versionId: version.id, basedOnId: version.basedOnId, regionCode: version.regionCode, kind: version.kind, number: version.number,
+        effectiveFrom, approvalDocNumber: docNumber, changeReason: version.changeReason,
+        counts: await this.items.changeCounts(em, version.listId, version.number),
+      });
       return this.update(em, actor, 'publishVersion', version, {
         status: 'PUBLISHED',
         effectiveFrom,

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { BodiesModule } from '../bodies/bodies.module.js';
 import { LegalModule } from '../legal/legal.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { ItemRepository } from './item.repository.js';
 import { ListItemPreparer } from './list-item.preparer.js';
 import { ListReadService } from './list-read.service.js';
 import { ListVersionsService } from './list-versions.service.js';
 
 @Module({
-  imports: [RegionsModule, BodiesModule, LegalModule],
+  imports: [RegionsModule, BodiesModule, LegalModule, WebhooksModule],
   providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer],
   exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer],
 })
