@@ -9,6 +9,8 @@ import { AuthResolver } from '../auth/auth.resolver.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesAdminResolver } from '../modules/bodies/bodies.resolver.js';
+import { CountiesModule } from '../modules/counties/counties.module.js';
+import { CountySettingsAdminResolver } from '../modules/counties/county-settings.resolver.js';
 import { ImportExportModule } from '../modules/import-export/import-export.module.js';
 import { ImportAdminResolver } from '../modules/import-export/import.resolver.js';
 import { ListsModule } from '../modules/lists/lists.module.js';
@@ -20,9 +22,9 @@ import { WebhooksAdminResolver } from '../modules/webhooks/webhooks.resolver.js'
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountyViewsModule, WebhooksModule],
+  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule, CountyViewsModule, WebhooksModule],
   providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver,
-    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, MatterLinksAdminResolver,
+    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver, MatterLinksAdminResolver,
     WebhooksAdminResolver],
 })
 export class AdminOperationsModule {}

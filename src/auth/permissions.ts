@@ -18,6 +18,8 @@ export enum Permission {
   CHANGE_OWN_PASSWORD = 'CHANGE_OWN_PASSWORD',
   MANAGE_BODIES = 'MANAGE_BODIES',
   MANAGE_CATALOGUE = 'MANAGE_CATALOGUE',
+  /** Changing a county's settings (review period, backdating bound, three-party publication). */
+  MANAGE_COUNTY_SETTINGS = 'MANAGE_COUNTY_SETTINGS',
   /** Submitting a task for townships (职责准入): a department for its own body, the county office on a department's behalf. */
   SUBMIT_TASK_REQUESTS = 'SUBMIT_TASK_REQUESTS',
   /** Reading task requests and their verdicts (a department its own, a county its county's, a township those sent to it). */

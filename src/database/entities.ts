@@ -3,6 +3,7 @@ import { TaskRequestEntity, TaskTargetEntity } from '../modules/admission/task-r
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { SearchSynonymEntity } from '../modules/accountability/search-synonym.entity.js';
 import { BodyEntity } from '../modules/bodies/body.entity.js';
+import { CountySettingEntity } from '../modules/counties/county-setting.entity.js';
 import { InstrumentVersionEntity } from '../modules/legal/instrument-version.entity.js';
 import { LegalInstrumentEntity } from '../modules/legal/legal-instrument.entity.js';
 import { ProvisionEntity } from '../modules/legal/provision.entity.js';
@@ -30,6 +31,7 @@ export const entities = [
   AuditEventEntity,
   TaskRequestEntity,
   TaskTargetEntity,
+  CountySettingEntity,
   MatterLinkEntity,
   WebhookEntity,
   WebhookDeliveryEntity,

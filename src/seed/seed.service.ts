@@ -11,6 +11,11 @@ import { LegalService, type CatalogueRow } from '../modules/legal/legal.service.
 import { RegionsService } from '../modules/regions/regions.service.js';
 import { DEMO_COUNTY, demoFile } from './demo-files.js';
 import { DemoListsSeeder } from './demo-lists.seeder.js';
+import { AuditService } from '../modules/audit/audit.service.js';
+import { CountySettingEntity } from '../modules/counties/county-setting.entity.js';
+
+/** The demo county's review period of lists (county settings). */
+export const DEMO_REVIEW_MONTHS = 18;
 
 /** First-start data: the region extract always; the demo county (bodies, legal catalogue, lists) unless disabled. */
 @Injectable()
@@ -24,6 +29,7 @@ export class SeedService {
     private readonly bodies: BodiesService,
     private readonly legal: LegalService,
     private readonly demoLists: DemoListsSeeder,
+    private readonly audit: AuditService,
   ) {}
 
   async seedOnStart(): Promise<void> {
@@ -54,6 +60,13 @@ export class SeedService {
     await this.demoLists.load(em);
     // Bodies abolished after the lists naming them were published (机构改革): the county's findings show those items.
     for (const d of dissolved) await this.bodies.dissolveBody(systemActor('demo-data'), d.id, d.on, em);
+    // The county reviews its lists every 18 months: the lists in force since 2025-01-01 are past their review date.
+    await em.save(em.create(CountySettingEntity, { countyCode: DEMO_COUNTY, listReviewMonths: DEMO_REVIEW_MONTHS, updatedBy: 'demo-data' }));
+    await this.audit.record(em, systemActor('demo-data'), {
+      action: 'updateCountySettings', entityType: 'CountySettings', entityId: DEMO_COUNTY, regionCode: DEMO_COUNTY,
+      before: { listReviewMonths: null, backdateLimitDays: null, threePartyPublication: false },
+      after: { listReviewMonths: DEMO_REVIEW_MONTHS, backdateLimitDays: null, threePartyPublication: false },
+    });
   }
 }
 
