@@ -4,6 +4,7 @@ import { CountiesModule } from '../counties/counties.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
 import { CountyFindingsService } from './county-findings.service.js';
 import { CountyViewsService } from './county-views.service.js';
+import { CountyExportsController } from './county-exports.controller.js';
 import { FeedController } from './feed.controller.js';
 import { PublicationFeedService } from './publication-feed.service.js';
 
@@ -11,7 +12,7 @@ import { PublicationFeedService } from './publication-feed.service.js';
 @Module({
   imports: [RegionsModule, BodiesModule, CountiesModule],
   providers: [CountyViewsService, CountyFindingsService, PublicationFeedService],
-  controllers: [FeedController],
+  controllers: [FeedController, CountyExportsController],
   exports: [CountyViewsService, CountyFindingsService, PublicationFeedService],
 })
 export class CountyViewsModule {}

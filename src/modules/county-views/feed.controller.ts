@@ -1,11 +1,13 @@
-import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
 import { badInput } from '../../common/domain-error.js';
+import { RestErrorFilter } from '../import-export/rest-http.js';
 import { PublicationFeedService } from './publication-feed.service.js';
 
 /** `GET /feeds/regions/<code>.atom`: the Atom feed of a county's or a township's publications (public). */
 @Controller('feeds')
+@UseFilters(RestErrorFilter)
 export class FeedController {
   constructor(
     private readonly feeds: PublicationFeedService,

@@ -183,12 +183,14 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
     const { timeoutMs } = this.config.webhooks;
     const leaseMs = timeoutMs * 2 + 5000;
     const due: Record<string, any>[] = await this.dataSource.query(
-      `UPDATE webhook_delivery d SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
-       FROM webhook w
-       WHERE d.id IN (SELECT id FROM webhook_delivery WHERE status = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
-                      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-         AND w.id = d.webhook_id
-       RETURNING d.id, d.event, d.payload, d.attempts, w.url, w.secret, w.active`,
+      `WITH claimed AS (
+         UPDATE webhook_delivery d SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
+         FROM webhook w
+         WHERE d.id IN (SELECT id FROM webhook_delivery WHERE status = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+                        ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+           AND w.id = d.webhook_id
+         RETURNING d.id, d.event, d.payload, d.attempts, d.next_attempt_at, w.url, w.secret, w.active)
+       SELECT * FROM claimed ORDER BY next_attempt_at`,
       [batch, leaseMs],
     );
     for (const d of due) await this.attempt(d);
@@ -235,8 +237,8 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
     await this.dataSource.query(
       `WITH log AS (INSERT INTO webhook_attempt (delivery_id, attempt, at, http_status, error, duration_ms) VALUES ($1, $2, now(), $3, $4, $5))
        UPDATE webhook_delivery SET attempts = $2, lease_until = NULL, last_status = $3, last_error = $4,
-         status = $6, delivered_at = CASE WHEN $6 = 'DELIVERED' THEN now() END,
-         next_attempt_at = CASE WHEN $6 = 'PENDING' THEN now() + make_interval(secs => $7::double precision / 1000) ELSE next_attempt_at END
+         status = $6::varchar, delivered_at = CASE WHEN $6::varchar = 'DELIVERED' THEN now() END,
+         next_attempt_at = CASE WHEN $6::varchar = 'PENDING' THEN now() + make_interval(secs => $7::double precision / 1000) ELSE next_attempt_at END
        WHERE id = $1`,
       [d.id, attempt, httpStatus, error, durationMs, delivered ? 'DELIVERED' : failed ? 'FAILED' : 'PENDING', delay],
     );
