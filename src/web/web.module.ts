@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdmissionModule } from '../modules/admission/admission.module.js';
+import { CountyViewsModule } from '../modules/county-views/county-views.module.js';
+import { CountyPagesController } from './portal/county.controller.js';
 import { AssetsController } from './assets.controller.js';
 import { LedgerPageController } from './portal/ledger.controller.js';
 import { PortalController } from './portal/portal.controller.js';
@@ -14,8 +16,8 @@ import { WebErrorFilter } from './web-error.filter.js';
  * ListReadService like `/graphql`.
  */
 @Module({
-  imports: [AdmissionModule],
-  controllers: [AssetsController, PortalController, LedgerPageController],
+  imports: [AdmissionModule, CountyViewsModule],
+  controllers: [AssetsController, PortalController, LedgerPageController, CountyPagesController],
   providers: [WebAssets, WebErrorFilter, { provide: APP_FILTER, useClass: UnknownPageFilter }],
 })
 export class WebModule {}
