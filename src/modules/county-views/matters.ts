@@ -48,8 +48,17 @@ export type MatterEvidence = 'MANUAL' | 'NAME' | 'CONCEPT' | 'CITATIONS';
 /** Punctuation, brackets, spaces and the like: two spellings of one name differ only there. */
 const NOISE = /[\s\p{P}\p{S}]/gu;
 
+const normalised = new Map<string, string>();
+const clean = (s: string): string => {
+  let n = normalised.get(s);
+  if (n === undefined) {
+    if (normalised.size >= 100_000) normalised.clear();
+    normalised.set(s, (n = s.normalize('NFKC').replace(NOISE, '')));
+  }
+  return n;
+};
+
 export function normaliseName(name: string, subItem: string | null = null): string {
-  const clean = (s: string) => s.normalize('NFKC').replace(NOISE, '');
   return subItem ? `${clean(name)}|${clean(subItem)}` : clean(name);
 }
 
@@ -94,8 +103,23 @@ export function parseConceptLexicon(text: string): ConceptLexicon {
   return { terms, longest };
 }
 
+/** Names already looked up, per lexicon (lists repeat names across townships and requests). */
+const conceptMemo = new WeakMap<ConceptLexicon, Map<string, string | null>>();
+const MEMO_LIMIT = 100_000;
+
 /** The concept whose official term is the longest found in the name; null when none is. */
 export function conceptOf(name: string, lex: ConceptLexicon): string | null {
+  let memo = conceptMemo.get(lex);
+  if (!memo) conceptMemo.set(lex, (memo = new Map()));
+  const known = memo.get(name);
+  if (known !== undefined) return known;
+  const found = lookUpConcept(name, lex);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(name, found);
+  return found;
+}
+
+function lookUpConcept(name: string, lex: ConceptLexicon): string | null {
   const n = normaliseName(name);
   let best: string | null = null;
   let bestLength = 0;
@@ -151,7 +175,10 @@ export function groupMatters<T extends MatterItem>(items: T[], links: MatterLink
     const [ra, rb] = [find(a), find(b)];
     if (ra === rb) return;
     const [ca, cb] = [clusters.get(ra)!, clusters.get(rb)!];
-    if (!sameTownshipAllowed && [...cb.townships].some((t) => ca.townships.has(t))) return;
+    if (!sameTownshipAllowed) {
+      const [fewer, more] = ca.townships.size < cb.townships.size ? [ca.townships, cb.townships] : [cb.townships, ca.townships];
+      for (const t of fewer) if (more.has(t)) return;
+    }
     const [small, large] = ca.keys.size < cb.keys.size ? [ca, cb] : [cb, ca];
     for (const k of small.keys) if (large.blocked.has(k)) return;
     const [rSmall, rLarge] = small === ca ? [ra, rb] : [rb, ra];
@@ -179,8 +206,9 @@ export function groupMatters<T extends MatterItem>(items: T[], links: MatterLink
     if (concept) push(byConcept, concept, i);
   }
   for (const group of byConcept.values()) {
-    for (let x = 0; x < group.length; x++)
-      for (let y = x + 1; y < group.length; y++) if (group[x].regionCode !== group[y].regionCode) merge(group[x].key, group[y].key, 'CONCEPT', false);
+    // between the clusters the group's items are in by now (the same name across townships is one already)
+    const roots = [...new Set(group.map((i) => find(i.key)))];
+    for (let x = 0; x < roots.length; x++) for (let y = x + 1; y < roots.length; y++) merge(roots[x], roots[y], 'CONCEPT', false);
   }
 
   // 4. shared citations, between townships, the most similar first
