@@ -29,7 +29,7 @@ describe('county views pages in Chromium', () => {
     expect(await sand.locator('td').nth(2).getAttribute('class')).toBe('cell-RECLAIMED');
     expect(await page.getByRole('link', { name: 'Excel（.xlsx）' }).getAttribute('href')).toBe('/exports/counties/320282000000/matrix.xlsx?kind=RESPONSIBILITY&asOf=2026-12-01');
 
-    await page.getByLabel('清单').selectOption('POWER');
+    await page.getByLabel('清单', { exact: true }).selectOption('POWER');
     await page.getByRole('button', { name: '查看' }).click();
     expect(new URL(page.url()).search).toBe('?kind=POWER&asOf=2026-12-01');
     expect(await page.locator('table.matrix thead th').allInnerTexts()).toEqual(['事项', expect.stringContaining('张渚镇')]);
