@@ -209,8 +209,9 @@ describe('county views', () => {
     const ask = () => app.publicGql(MATRIX, { c: '320282', k: 'RESPONSIBILITY', d: todayInChina() });
     const small = await count(ask);
     expect(ok(small.result, 'countyMatrix').townships).toHaveLength(3);
+    // the items and the links, and the county unless the region cache has it: 2 or 3, never more
     expect(small.n).toBeGreaterThanOrEqual(2); // executed, not a cached answer
-    expect(small.n).toBeLessThanOrEqual(4);
+    expect(small.n).toBeLessThanOrEqual(3);
 
     // a fourth township (杨巷镇) publishes 40 items: more columns, more rows, the same statements
     const api = listApi(app);
@@ -232,6 +233,7 @@ describe('county views', () => {
     const m = ok(large.result, 'countyMatrix');
     expect(m.townships).toHaveLength(4);
     expect(m.matters.length).toBeGreaterThan(matrix.matters.length + 30);
-    expect(large.n).toBe(small.n);
+    expect(large.n).toBeGreaterThanOrEqual(2);
+    expect(large.n).toBeLessThanOrEqual(3);
   });
 });
