@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --json] [-- --tiers 100k,1m,10m] [-- --generate]`
+ * (`--tiers county30x300 --workloads W7`: the county matrix of one 30-township county with 300 items per list)
  *
  * Quanze against the physical limit of its own stack, on generated databases
  * (`dataset:generate`, one database per tier on the PostgreSQL server):
@@ -49,11 +50,15 @@ const ONLY = option('workloads', 'W1,W2,W3,W4,W5,W6,W7').split(',');
 const OUT_DIR = path.resolve(option('out', 'docs/performance'));
 const log = (line: string) => (JSON_OUT ? process.stderr : process.stdout).write(`${line}\n`);
 
-/** Tiers: item rows wanted → townships (≈ 612 item rows per township with 260 items and 3 versions). */
-const TIERS: Record<string, { rows: number; townships: number }> = {
+/**
+ * Tiers: item rows wanted → townships (≈ 612 item rows per township with 260 items and 3 versions);
+ * `county30x300` is one county of 30 townships with 300 items per list (the county matrix, W7).
+ */
+const TIERS: Record<string, { rows: number; townships: number; generateArgs?: string[] }> = {
   '100k': { rows: 100_000, townships: 164 },
   '1m': { rows: 1_000_000, townships: 1634 },
   '10m': { rows: 10_000_000, townships: 16_340 },
+  county30x300: { rows: 30 * 2 * 330, townships: 30, generateArgs: ['--one-county', '--items', '300', '--versions', '2'] },
 };
 
 /** Node flags of `npm run start:prod` (package.json), given to both servers. */
@@ -152,6 +157,8 @@ const W3_QUERY = `query W3($r: String!, $k: ListKind!) { listVersionInForce(regi
   items(first: 1000) { totalCount edges { node { itemCode name section category source townshipRole description townshipDuty villageDuty
     accountableBody { name level } cooperating { duty body { name } } citations { label resolved text } } } } } }`;
 const W4_QUERY = `query W4($a: ID!, $b: ID!) { versionDiff(fromVersionId: $a, toVersionId: $b) { from { number } to { number } changes { itemCode name change fields { field before after } } } }`;
+const W7_QUERY = `query W7($c: String!, $k: ListKind!) { countyMatrix(countyCode: $c, kind: $k) { countyName townships { code name versionNumber }
+  matters { id name townshipCount flags { kind message } cells { townshipCode role itemCode accountableBody { name } versionNumber itemCount } } } }`;
 const W5_QUERY = `query W5($r: String!, $k: ListKind!, $d: Date) { listVersionInForce(regionCode: $r, kind: $k, asOf: $d) { id number status approvalDocNumber
   effectiveFrom effectiveTo changeReason items(first: 20) { totalCount edges { node { itemCode name townshipRole } } } } }`;
 
@@ -172,6 +179,8 @@ async function buildWorkloads(url: string): Promise<Workload[]> {
       WHERE a.status = 'SUPERSEDED' AND b.status IN ('PUBLISHED', 'SUPERSEDED') ORDER BY md5(a.id::text) LIMIT 100`);
     const past = await q(`SELECT region_code AS code, kind, (effective_from + 10)::text AS d FROM list_version WHERE number = 1 AND status = 'SUPERSEDED'
       ORDER BY md5(id::text) LIMIT 100`);
+    // W7: the matrix of the county with the most townships with lists (the whole of tier county30x300)
+    const [biggest] = await q(`SELECT county_code AS code FROM duty_list GROUP BY county_code ORDER BY count(DISTINCT region_code) DESC, county_code LIMIT 1`);
     const qs = questions();
     const kinds = ['POWER', 'RESPONSIBILITY'];
     return [
@@ -200,7 +209,12 @@ async function buildWorkloads(url: string): Promise<Workload[]> {
         bodies: past.map((p) => gql(W5_QUERY, { r: p.code.trim(), k: p.kind, d: p.d })),
         check: (r: any) => r?.data?.listVersionInForce?.number === 1,
       },
-    ].filter((w) => ONLY.includes(w.id));
+      {
+        id: 'W7', title: 'countyMatrix of the largest county (matter × township)',
+        bodies: biggest ? kinds.map((k) => gql(W7_QUERY, { c: biggest.code.trim(), k })) : [],
+        check: (r: any) => (r?.data?.countyMatrix?.townships?.length ?? 0) > 0 && (r?.data?.countyMatrix?.matters?.length ?? 0) > 0,
+      },
+    ].filter((w) => ONLY.includes(w.id) && w.bodies.length > 0);
   } finally {
     await client.end();
   }
@@ -465,7 +479,7 @@ async function prepareTier(tier: string): Promise<string | null> {
   await c.query(`CREATE DATABASE ${name}`);
   await c.end();
   log(`tier ${tier}: generating ${name} (${TIERS[tier].townships} townships)…`);
-  execFileSync('node', ['dist/src/cli.js', 'dataset:generate', '--townships', String(TIERS[tier].townships)], {
+  execFileSync('node', ['dist/src/cli.js', 'dataset:generate', '--townships', String(TIERS[tier].townships), ...(TIERS[tier].generateArgs ?? [])], {
     stdio: ['ignore', JSON_OUT ? 'ignore' : 'inherit', 'inherit'],
     env: { ...process.env, DATABASE_URL: dbUrl(name) },
   });

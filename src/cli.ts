@@ -111,6 +111,7 @@ program
   .option('--items <n>', 'items per list in its first version', wholeNumber, 260)
   .option('--versions <n>', 'published versions per list (some lists one fewer, a few with an open draft)', wholeNumber, 3)
   .option('--seed <n>', 'seed of the choice of townships and of the lists', wholeNumber, 1)
+  .option('--one-county', 'all the townships in one county that has that many (the county-matrix tier: --townships 30 --items 300)')
   .action(runs('datasetGenerate', { migrate: true }));
 
 program

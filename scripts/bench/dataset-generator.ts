@@ -59,6 +59,8 @@ import { copyBool, copyInt, copyLine, copyText, COPY_NULL } from './copy-text.js
 
 export interface DatasetOptions {
   townships: number;
+  /** All townships in one county (the first, in seeded order, with that many townships without lists): the county-matrix tier. */
+  oneCounty?: boolean;
   items: number;
   versions: number;
   seed: number;
@@ -278,7 +280,7 @@ export class DatasetGenerator {
     templates.forEach((t, i) => byKind[t.kind].push(i));
     lap('templates');
 
-    const townships = await this.pickTownships(wanted, rnd);
+    const townships = await this.pickTownships(wanted, rnd, options.oneCounty ?? false);
     if (townships.length < wanted) this.log(`  only ${townships.length} townships without lists are left: generating those`);
     if (!townships.length) throw new Error('every township already has lists: nothing to generate');
     const countyCodes = [...new Set(townships.map((t) => t.countyCode))];
@@ -430,7 +432,7 @@ export class DatasetGenerator {
   }
 
   /** Whole counties in a seeded order, townships that have no lists yet, until `wanted`. */
-  private async pickTownships(wanted: number, rnd: ReturnType<typeof prng>): Promise<Township[]> {
+  private async pickTownships(wanted: number, rnd: ReturnType<typeof prng>, oneCounty: boolean): Promise<Township[]> {
     const rows: { code: string; name: string }[] = await this.dataSource.query(
       `SELECT r.code, r.name FROM region r WHERE r.level = 'TOWNSHIP'
          AND NOT EXISTS (SELECT 1 FROM duty_list d WHERE d.region_code = r.code) ORDER BY r.code`,
@@ -443,6 +445,11 @@ export class DatasetGenerator {
       list.push({ code: r.code, name: r.name, countyCode });
     }
     const picked: Township[] = [];
+    if (oneCounty) {
+      const county = rnd.shuffle([...byCounty.keys()]).find((c) => byCounty.get(c)!.length >= wanted);
+      if (!county) throw new Error(`no county has ${wanted} townships without lists`);
+      return byCounty.get(county)!.slice(0, wanted);
+    }
     for (const county of rnd.shuffle([...byCounty.keys()])) {
       for (const t of byCounty.get(county)!) {
         if (picked.length >= wanted) return picked;

@@ -17,11 +17,15 @@ import { ImportExportModule } from '../modules/import-export/import-export.modul
 import { BodiesImportAdminResolver, ImportAdminResolver } from '../modules/import-export/import.resolver.js';
 import { ListsModule } from '../modules/lists/lists.module.js';
 import { BodyMergeAdminResolver, ListsAdminResolver } from '../modules/lists/lists.resolver.js';
+import { CountyViewsModule } from '../modules/county-views/county-views.module.js';
+import { MatterLinksAdminResolver } from '../modules/county-views/county-views.resolver.js';
+import { WebhooksModule } from '../modules/webhooks/webhooks.module.js';
+import { WebhooksAdminResolver } from '../modules/webhooks/webhooks.resolver.js';
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule, BasisAlertsModule],
+  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule, BasisAlertsModule, CountyViewsModule, WebhooksModule],
   providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, BodyMergeAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver, BodiesImportAdminResolver,
-    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver, BasisAlertsResolver],
+    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver, BasisAlertsResolver, MatterLinksAdminResolver, WebhooksAdminResolver],
 })
 export class AdminOperationsModule {}

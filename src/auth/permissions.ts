@@ -28,6 +28,8 @@ export enum Permission {
   READ_TASK_REQUESTS = 'READ_TASK_REQUESTS',
   /** Admitting or declining a task the lists do not settle; never one's own request. */
   DECIDE_TASK_REQUESTS = 'DECIDE_TASK_REQUESTS',
+  /** Registering a county's webhooks and reading their delivery log (ADMIN). */
+  MANAGE_WEBHOOKS = 'MANAGE_WEBHOOKS',
   /** Logging in: the one admin operation open without a token. */
   LOGIN = 'LOGIN',
 }

@@ -51,7 +51,8 @@ export async function withAppContext<T>(config: QuanzeConfig, options: ContextOp
   let app: INestApplicationContext | undefined;
   try {
     try {
-      app = await NestFactory.createApplicationContext(AppModule.forRoot(config, db.url, db.engine), {
+      // No webhook dispatcher in a command: deliveries are the server's (a command may also run before migrations or after a revert).
+      app = await NestFactory.createApplicationContext(AppModule.forRoot({ ...config, webhooks: { ...config.webhooks, pollMs: 0 } }, db.url, db.engine), {
         logger: options.verbose ? ['log', 'warn', 'error'] : new WarningsOnlyLogger(),
         // Without this Nest calls process.abort() when a provider (the database connection) fails.
         abortOnError: false,

@@ -169,7 +169,7 @@ export async function auditVerify({ app, say }: CliContext): Promise<void> {
  */
 export async function datasetGenerate(
   { app, dataSource, engine, say }: CliContext,
-  options: { townships: number; items: number; versions: number; seed: number },
+  options: { townships: number; items: number; versions: number; seed: number; oneCounty?: boolean },
 ): Promise<void> {
   if (engine === 'embedded') say('note: the embedded engine is meant for small datasets; benchmarks use a PostgreSQL server (DATABASE_URL)');
   let DatasetGenerator: typeof import('../../scripts/bench/dataset-generator.js').DatasetGenerator;
@@ -180,7 +180,7 @@ export async function datasetGenerate(
     throw new CliError('the dataset generator is not compiled: run it as `npm run cli -- dataset:generate …` (which compiles scripts/bench)');
   }
   const generator = new DatasetGenerator(dataSource, app.get(RegionsService), app.get(LegalService), app.get(AuditService), say);
-  say(`Generating ${options.townships} townships × 2 lists × ${options.items} items, ${options.versions} versions (seed ${options.seed})…`);
+  say(`Generating ${options.townships} townships${options.oneCounty ? ' of one county' : ''} × 2 lists × ${options.items} items, ${options.versions} versions (seed ${options.seed})…`);
   const r = await generator.generate(options);
   say(
     `Generated ${r.townships} townships in ${r.counties} counties: ${r.bodies} new bodies, ${r.lists} lists, ${r.versions} versions, ` +

@@ -33,6 +33,19 @@ export interface QuanzeConfig {
   api: ApiLimits;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client's IP (false: none). */
   trustProxy: boolean | number | string;
+  /** Delivery of webhooks (docs/county-views.md). */
+  webhooks: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  /** How often the dispatcher looks for due deliveries (WEBHOOK_POLL_MS; 0: no dispatcher in this process). */
+  pollMs: number;
+  /** The wait after a first failed attempt, doubled after each further one (WEBHOOK_RETRY_BASE_MS), at most six hours. */
+  retryBaseMs: number;
+  /** Attempts before a delivery is given up as FAILED (WEBHOOK_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** How long one attempt may take (WEBHOOK_TIMEOUT_MS). */
+  timeoutMs: number;
 }
 
 /** Per-endpoint values: the public `/graphql` and the authenticated `/admin/graphql`. */
@@ -220,6 +233,12 @@ export function loadConfig(env: Env = process.env): QuanzeConfig {
       publicCacheSeconds: readInt(env, 'PUBLIC_CACHE_MAX_AGE_SECONDS', 60, 0, 86_400),
     },
     trustProxy: readTrustProxy(env),
+    webhooks: {
+      pollMs: readInt(env, 'WEBHOOK_POLL_MS', 5000, 0, 3_600_000),
+      retryBaseMs: readInt(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 0, 3_600_000),
+      maxAttempts: readInt(env, 'WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
+      timeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    },
   };
 }
 

@@ -15,6 +15,8 @@ import { ItemCitationEntity } from '../modules/lists/item-citation.entity.js';
 import { ListItemEntity } from '../modules/lists/list-item.entity.js';
 import { ListVersionEntity } from '../modules/lists/list-version.entity.js';
 import { RegionEntity } from '../modules/regions/region.entity.js';
+import { MatterLinkEntity } from '../modules/county-views/matter-link.entity.js';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEntity } from '../modules/webhooks/webhook.entity.js';
 
 /** Every entity, in one list shared by the app, the CLI and the tests. */
 export const entities = [
@@ -36,4 +38,8 @@ export const entities = [
   ProvisionCrosswalkEntity,
   BasisAlertEntity,
   CountySettingEntity,
+  MatterLinkEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
 ];

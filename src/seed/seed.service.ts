@@ -13,6 +13,11 @@ import { readCsvGrid } from '../modules/import-export/sheet-readers.js';
 import { RegionsService } from '../modules/regions/regions.service.js';
 import { DEMO_COUNTY, demoFile } from './demo-files.js';
 import { DemoListsSeeder } from './demo-lists.seeder.js';
+import { AuditService } from '../modules/audit/audit.service.js';
+import { CountySettingEntity } from '../modules/counties/county-setting.entity.js';
+
+/** The demo county's review period of lists (county settings). */
+export const DEMO_REVIEW_MONTHS = 18;
 
 /** First-start data: the region extract always; the demo county (bodies, legal catalogue, lists) unless disabled. */
 @Injectable()
@@ -27,6 +32,7 @@ export class SeedService {
     private readonly legal: LegalService,
     private readonly demoLists: DemoListsSeeder,
     private readonly alerts: BasisAlertsService,
+    private readonly audit: AuditService,
   ) {}
 
   async seedOnStart(): Promise<void> {
@@ -48,8 +54,10 @@ export class SeedService {
   /** The demo county in one transaction: villages, bodies, the legal catalogue, then its lists. */
   async loadDemo(em: EntityManager): Promise<void> {
     await this.regions.loadVillages(DEMO_COUNTY, em);
+    const dissolved: { id: string; on: string }[] = [];
     for (const row of readCsvRecords(fs.readFileSync(demoFile('bodies.csv'), 'utf8'))) {
-      await this.bodies.createBody(systemActor('demo-data'), row['主体名称'], row['主体类型'], row['区划代码'], em);
+      const body = await this.bodies.createBody(systemActor('demo-data'), row['主体名称'], row['主体类型'], row['区划代码'], em);
+      if (row['撤销日期']) dissolved.push({ id: body.id, on: row['撤销日期'] });
     }
     const catalogue = readCatalogueFiles([demoFile('legal.csv'), demoFile('legal-crosswalk.csv')]);
     await this.legal.importCatalogue(catalogue.provisions, em);
@@ -58,6 +66,15 @@ export class SeedService {
     await this.demoLists.load(em);
     // Publishing looked at each list; once more over everything, as after any catalogue change.
     await this.alerts.detect(em, systemActor('demo-data'));
+    // Bodies abolished after the lists naming them were published (机构改革): the county's findings show those items.
+    for (const d of dissolved) await this.bodies.dissolveBody(systemActor('demo-data'), d.id, d.on, em);
+    // The county reviews its lists every 18 months: the lists in force since 2025-01-01 are past their review date.
+    await em.save(em.create(CountySettingEntity, { countyCode: DEMO_COUNTY, listReviewMonths: DEMO_REVIEW_MONTHS, updatedBy: 'demo-data' }));
+    await this.audit.record(em, systemActor('demo-data'), {
+      action: 'updateCountySettings', entityType: 'CountySettings', entityId: DEMO_COUNTY, regionCode: DEMO_COUNTY,
+      before: { listReviewMonths: null, backdateLimitDays: null, threePartyPublication: false },
+      after: { listReviewMonths: DEMO_REVIEW_MONTHS, backdateLimitDays: null, threePartyPublication: false },
+    });
   }
 }
 

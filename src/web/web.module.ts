@@ -5,6 +5,8 @@ import { AdmissionModule } from '../modules/admission/admission.module.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { ListsModule } from '../modules/lists/lists.module.js';
 import { RegionsModule } from '../modules/regions/regions.module.js';
+import { CountyViewsModule } from '../modules/county-views/county-views.module.js';
+import { CountyPagesController } from './portal/county.controller.js';
 import { AssetsController } from './assets.controller.js';
 import { LedgerPageController } from './portal/ledger.controller.js';
 import { PortalListsController } from './portal/lists.controller.js';
@@ -19,8 +21,8 @@ import { WebErrorFilter } from './web-error.filter.js';
  * ListReadService like `/graphql`.
  */
 @Module({
-  imports: [AdmissionModule, AccountabilityModule, ListsModule, RegionsModule, BodiesModule],
-  controllers: [AssetsController, PortalController, PortalListsController, LedgerPageController],
+  imports: [AdmissionModule, AccountabilityModule, ListsModule, RegionsModule, BodiesModule, CountyViewsModule],
+  controllers: [AssetsController, PortalController, PortalListsController, LedgerPageController, CountyPagesController],
   providers: [WebAssets, WebErrorFilter, { provide: APP_FILTER, useClass: UnknownPageFilter }],
 })
 export class WebModule {}

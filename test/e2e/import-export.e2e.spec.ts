@@ -17,7 +17,7 @@ const DEMO = path.resolve('src/seed/demo');
 const demo = (name: string) => fs.readFileSync(path.join(DEMO, name));
 const TOWNS: Record<string, { code: string; name: string }> = {
   xizhu: { code: '320282101000', name: '西渚镇' },
-  taihua: { code: '320282102000', name: '太华镇' },
+  zhoutie: { code: '320282110000', name: '周铁镇' },
   guanlin: { code: '320282104000', name: '官林镇' },
   yangxiang: { code: '320282105000', name: '杨巷镇' },
   xinjian: { code: '320282106000', name: '新建镇' },
@@ -129,7 +129,7 @@ describe('spreadsheet import and export', () => {
   it('xlsx as counties make them: merged title and group header, aliases, heading rows, merged cells, line breaks, trailing rows', async () => {
     const wb = new ExcelJS.Workbook();
     const s = wb.addWorksheet('清单');
-    s.addRow(['宜兴市太华镇履行职责事项清单']);
+    s.addRow(['宜兴市周铁镇履行职责事项清单']);
     s.mergeCells('A1:H1');
     s.addRow(['序号', '事项信息', '事项信息', '事项信息', '实施主体', '法律依据', '责任事项', '备注']);
     s.mergeCells('B2:D2');
@@ -141,14 +141,14 @@ describe('spreadsheet import and export', () => {
     s.mergeCells('H2:H3');
     s.addRow(['一、基本履职事项']);
     s.mergeCells('A4:H4');
-    s.addRow([1, '320282-102-JB-001', '乡村违法建设查处', '巡查发现，\n依法查处', '太华镇人民政府', '《中华人民共和国城乡规划法》第六十五条', '1.巡查责任：巡查；\n2.处置责任：处置', '']);
-    s.addRow([2, '320282-102-JB-002', '秸秆禁烧', '禁烧宣传', null, '', '', '试点']);
+    s.addRow([1, '320282-110-JB-001', '乡村违法建设查处', '巡查发现，\n依法查处', '周铁镇人民政府', '《中华人民共和国城乡规划法》第六十五条', '1.巡查责任：巡查；\n2.处置责任：处置', '']);
+    s.addRow([2, '320282-110-JB-002', '秸秆禁烧', '禁烧宣传', null, '', '', '试点']);
     s.mergeCells('E5:E6'); // one accountable body for both
     s.addRow(['二、配合履职事项']);
     s.mergeCells('A7:H7');
-    s.addRow([3, '320282-102-PH-001', '农药使用指导', '配合指导', '宜兴市农业农村局', '《农药管理条例》第三十二条第五款', '', '']);
+    s.addRow([3, '320282-110-PH-001', '农药使用指导', '配合指导', '宜兴市农业农村局', '《农药管理条例》第三十二条第五款', '', '']);
     for (let r = 9; r < 30; r++) s.getRow(r).getCell(1).border = { top: { style: 'thin' } }; // formatted, empty
-    const r = report(await importGql(editor, TOWNS.taihua.code, 'RESPONSIBILITY', '太华镇.xlsx', Buffer.from(await wb.xlsx.writeBuffer())));
+    const r = report(await importGql(editor, TOWNS.zhoutie.code, 'RESPONSIBILITY', '周铁镇.xlsx', Buffer.from(await wb.xlsx.writeBuffer())));
     expect(r.errors).toEqual([]);
     expect(r.itemsImported).toBe(3);
     expect(r.warnings.filter((w: any) => !/提交审核前/.test(w.message)).map((w: any) => w.column)).toEqual(['备注']);
@@ -156,9 +156,9 @@ describe('spreadsheet import and export', () => {
     expect(r.warnings.filter((w: any) => /提交审核前/.test(w.message))).toEqual([expect.objectContaining({ row: 6, column: '法律依据', message: expect.stringContaining('没有实施依据') })]);
     const items = ok(await api.items(r.version.id, { first: 10 }, editor, 'itemCode section description stagedDuties accountableBody { name } citations { label resolved }'), 'listVersion').items.edges.map((e: any) => e.node);
     expect(items).toEqual([
-      { itemCode: '320282-102-JB-001', section: 'BASIC', description: '巡查发现，\n依法查处', stagedDuties: ['1.巡查责任：巡查', '2.处置责任：处置'], accountableBody: { name: '太华镇人民政府' }, citations: [expect.objectContaining({ resolved: true })] },
-      { itemCode: '320282-102-JB-002', section: 'BASIC', description: '禁烧宣传', stagedDuties: [], accountableBody: { name: '太华镇人民政府' }, citations: [] },
-      { itemCode: '320282-102-PH-001', section: 'COOPERATIVE', description: '配合指导', stagedDuties: [], accountableBody: { name: '宜兴市农业农村局' }, citations: [expect.objectContaining({ resolved: true })] },
+      { itemCode: '320282-110-JB-001', section: 'BASIC', description: '巡查发现，\n依法查处', stagedDuties: ['1.巡查责任：巡查', '2.处置责任：处置'], accountableBody: { name: '周铁镇人民政府' }, citations: [expect.objectContaining({ resolved: true })] },
+      { itemCode: '320282-110-JB-002', section: 'BASIC', description: '禁烧宣传', stagedDuties: [], accountableBody: { name: '周铁镇人民政府' }, citations: [] },
+      { itemCode: '320282-110-PH-001', section: 'COOPERATIVE', description: '配合指导', stagedDuties: [], accountableBody: { name: '宜兴市农业农村局' }, citations: [expect.objectContaining({ resolved: true })] },
     ]);
   });
 

@@ -4,7 +4,7 @@ import { addDays, COUNTY, errorOf, listApi, ok, todayInChina, townshipItems } fr
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
 const XIZHU = '320282101'; // 西渚镇: no demo list
-const TAIHUA = '320282102'; // 太华镇: no demo list
+const ZHOUTIE = '320282110'; // 周铁镇: no demo list
 
 describe('list lifecycle over GraphQL', () => {
   let app: TestApp;
@@ -13,7 +13,7 @@ describe('list lifecycle over GraphQL', () => {
   let reviewer: string;
   let who: { editor: string; reviewer: string };
   const xz = townshipItems(XIZHU, '西渚镇人民政府');
-  const th = townshipItems(TAIHUA, '太华镇人民政府');
+  const th = townshipItems(ZHOUTIE, '周铁镇人民政府');
   /** 西渚镇's responsibility versions, as published along the way. */
   const xzVersion: Record<number, any> = {};
 
@@ -21,7 +21,7 @@ describe('list lifecycle over GraphQL', () => {
     app = await startTestApp();
     api = listApi(app);
     ok(await api.createBody('西渚镇人民政府', XIZHU), 'createBody');
-    ok(await api.createBody('太华镇人民政府', TAIHUA), 'createBody');
+    ok(await api.createBody('周铁镇人民政府', ZHOUTIE), 'createBody');
     editor = await app.createUser('lc-editor', 'EDITOR', COUNTY);
     reviewer = await app.createUser('lc-reviewer', 'REVIEWER', COUNTY);
     who = { editor, reviewer };
@@ -127,7 +127,7 @@ describe('list lifecycle over GraphQL', () => {
   });
 
   it('an ADMIN who submitted a version may not approve or reject it; another reviewer may', async () => {
-    const draft = ok(await api.createDraft(app.adminToken, TAIHUA, 'RESPONSIBILITY'), 'createDraft');
+    const draft = ok(await api.createDraft(app.adminToken, ZHOUTIE, 'RESPONSIBILITY'), 'createDraft');
     ok(await api.saveItem(app.adminToken, draft.id, th.basic), 'saveItem');
     expect(ok(await api.submit(app.adminToken, draft.id), 'submitForReview').submittedBy).toBe('test-admin');
     expect(errorOf(await api.approve(app.adminToken, draft.id)).code).toBe('FORBIDDEN');
@@ -144,13 +144,13 @@ describe('list lifecycle over GraphQL', () => {
   it('region scope and roles: another county\'s EDITOR or REVIEWER, a TOWNSHIP or DEPARTMENT user cannot write', async () => {
     const outsider = await app.createUser('lc-jiangyin-editor', 'EDITOR', '320281'); // 江阴市
     const outsideReviewer = await app.createUser('lc-jiangyin-reviewer', 'REVIEWER', '320281');
-    const township = await app.createUser('lc-taihua-township', 'TOWNSHIP', TAIHUA);
+    const township = await app.createUser('lc-zhoutie-township', 'TOWNSHIP', ZHOUTIE);
     const department = await app.createUser('lc-department', 'DEPARTMENT', COUNTY);
-    expect(errorOf(await api.createDraft(outsider, TAIHUA, 'RESPONSIBILITY')).code).toBe('FORBIDDEN');
-    expect(errorOf(await api.createDraft(township, TAIHUA, 'RESPONSIBILITY')).code).toBe('FORBIDDEN');
-    expect(errorOf(await api.createDraft(department, TAIHUA, 'RESPONSIBILITY')).code).toBe('FORBIDDEN');
-    const draft = ok(await api.createDraft(editor, TAIHUA, 'POWER'), 'createDraft');
-    const item = { itemCode: `${COUNTY}-102-XK-001`, name: '农村村民宅基地审批', category: 'LICENSING', source: 'STATUTORY', accountableBodyName: '太华镇人民政府', legalBasis: '《中华人民共和国土地管理法》' };
+    expect(errorOf(await api.createDraft(outsider, ZHOUTIE, 'RESPONSIBILITY')).code).toBe('FORBIDDEN');
+    expect(errorOf(await api.createDraft(township, ZHOUTIE, 'RESPONSIBILITY')).code).toBe('FORBIDDEN');
+    expect(errorOf(await api.createDraft(department, ZHOUTIE, 'RESPONSIBILITY')).code).toBe('FORBIDDEN');
+    const draft = ok(await api.createDraft(editor, ZHOUTIE, 'POWER'), 'createDraft');
+    const item = { itemCode: `${COUNTY}-110-XK-001`, name: '农村村民宅基地审批', category: 'LICENSING', source: 'STATUTORY', accountableBodyName: '周铁镇人民政府', legalBasis: '《中华人民共和国土地管理法》' };
     for (const token of [outsider, township, department]) {
       expect(errorOf(await api.saveItem(token, draft.id, item)).code).toBe('FORBIDDEN');
       expect(errorOf(await api.submit(token, draft.id)).code).toBe('FORBIDDEN');
@@ -166,7 +166,7 @@ describe('list lifecycle over GraphQL', () => {
   });
 
   it('the township role follows the section: BASIC → LEAD, COOPERATIVE → COOPERATE, RECLAIMED → RECLAIMED', async () => {
-    const draft = ok(await api.createDraft(editor, TAIHUA, 'RESPONSIBILITY'), 'createDraft');
+    const draft = ok(await api.createDraft(editor, ZHOUTIE, 'RESPONSIBILITY'), 'createDraft');
     expect(draft).toMatchObject({ number: 2, basedOn: { number: 1 } });
     const roles: Record<string, string> = {};
     for (const item of [th.basic, th.coop, th.recl]) {

@@ -25,8 +25,9 @@ import { post, startTestApp, type TestApp } from '../setup/test-app.js';
 const ADMIN_ONLY_TYPES = [
   'AuthPayload', 'User', 'UserInput', 'Role',
   'TaskRequest', 'TaskTarget', 'VerdictMatch', 'TaskRequestInput', 'ReportingRequirementsInput', 'AdmissionConditionsInput', 'AdmissionVerdict',
+  'Webhook', 'WebhookRegistration', 'WebhookDelivery', 'WebhookAttempt',
 ];
-const SHARED_TYPES = ['Query', 'Region', 'RegionLevel', 'Body', 'BurdenLedger', 'BurdenLedgerRow', 'BurdenFlagKind'];
+const SHARED_TYPES = ['Query', 'Region', 'RegionLevel', 'Body', 'BurdenLedger', 'BurdenLedgerRow', 'BurdenFlagKind', 'CountyMatrix', 'Matter', 'MatrixCell', 'CountyFinding', 'BodyDuties'];
 
 /** Named types reachable from some fields: their arguments and results, recursively. */
 function reachableTypes(fields: GraphQLField<unknown, unknown>[]): Set<string> {

@@ -264,9 +264,9 @@ describe('audit trail', () => {
     let inReview: string;
     let approved: string;
     beforeAll(async () => {
-      draft = ok(await api.createDraft(tokens.editor, '320282102', 'RESPONSIBILITY'), 'createDraft').id;
+      draft = ok(await api.createDraft(tokens.editor, '320282110', 'RESPONSIBILITY'), 'createDraft').id;
       ok(await api.saveItem(tokens.editor, draft, item('RESPONSIBILITY', 'TF-1', YIXING_BODY)), 'saveItem');
-      empty = ok(await api.createDraft(tokens.editor, '320282102', 'POWER'), 'createDraft').id;
+      empty = ok(await api.createDraft(tokens.editor, '320282110', 'POWER'), 'createDraft').id;
       inReview = ok(await api.createDraft(app.adminToken, '320282104', 'RESPONSIBILITY'), 'createDraft').id;
       ok(await api.saveItem(app.adminToken, inReview, item('RESPONSIBILITY', 'TF-2', YIXING_BODY)), 'saveItem');
       ok(await api.submit(app.adminToken, inReview), 'submitForReview');
@@ -293,7 +293,7 @@ describe('audit trail', () => {
       ['saveItem with a stale expectedRevision', 'VERSION_CONFLICT', () => api.saveItem(tokens.editor, draft, item('RESPONSIBILITY', 'TF-9', YIXING_BODY), 0)],
       ['removeItem with a stale expectedRevision', 'VERSION_CONFLICT', () => api.removeItem(tokens.editor, draft, 'TF-1', 0)],
       ['submitForReview of an empty draft', 'CONFLICT', () => api.submit(tokens.editor, empty)],
-      ['createDraft while the list has an open version', 'CONFLICT', () => api.createDraft(tokens.editor, '320282102', 'RESPONSIBILITY')],
+      ['createDraft while the list has an open version', 'CONFLICT', () => api.createDraft(tokens.editor, '320282110', 'RESPONSIBILITY')],
       ['approveVersion of a draft', 'CONFLICT', () => api.approve(tokens.reviewer, draft)],
       ['publishVersion effective before the version in force', 'CONFLICT', () => api.publish(tokens.editor, approved, '2026-03-01')],
     ];

@@ -24,6 +24,8 @@ export function testConfig(overrides: Record<string, string> = {}): QuanzeConfig
     // Every test's requests come from 127.0.0.1: request rate limits are tested on their own (hardening e2e).
     RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
     RATE_LIMIT_ADMIN_PER_MINUTE: '1000000',
+    // No webhook dispatcher polling in the background (it would add statements to counted requests); the webhook tests drive it.
+    WEBHOOK_POLL_MS: '0',
     ...overrides,
   });
 }

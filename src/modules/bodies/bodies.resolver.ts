@@ -2,6 +2,7 @@ import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } fr
 import type { GraphQLRequestContext } from '../../common/graphql-context.js';
 import { Permission } from '../../auth/permissions.js';
 import { RequirePermission } from '../../auth/require-permission.decorator.js';
+import { LocalDateScalar } from '../../common/local-date.scalar.js';
 import { RegionModel } from '../regions/region.model.js';
 import { regionLoader } from '../regions/regions.resolver.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -71,5 +72,15 @@ export class BodiesAdminResolver {
   @RequirePermission(Permission.MANAGE_COUNTY_BODIES)
   removeBodyAlias(@Args('bodyId', { type: () => ID }) bodyId: string, @Args('alias') alias: string, @Context() ctx: GraphQLRequestContext) {
     return this.bodies.removeBodyAlias(ctx.actor, bodyId, alias);
+  }
+
+  @Mutation(() => BodyModel, { description: '记录主体撤销（机构改革）的日期；on 为空表示撤销记录有误、主体仍存在' })
+  @RequirePermission(Permission.MANAGE_BODIES)
+  dissolveBody(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('on', { type: () => LocalDateScalar, nullable: true }) on: string | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.bodies.dissolveBody(ctx.actor, id, on ?? null);
   }
 }

@@ -8,6 +8,7 @@ import { isUuid } from '../../common/ids.js';
 import { coversRegion, outOfScope, type Actor } from '../../auth/actor.js';
 import { BodyAliasEntity } from './body-alias.entity.js';
 import { closestNames, regionWords, type NamedCandidate } from './body-names.js';
+import { parseLocalDate } from '../../common/local-date.scalar.js';
 import { countyOf, regionPrefix } from '../regions/region-code.js';
 import { AuditService } from '../audit/audit.service.js';
 import { levelOfCode } from '../regions/region-extract.js';
@@ -15,13 +16,14 @@ import { RegionsService } from '../regions/regions.service.js';
 import { BODY_KINDS, BodyEntity, type BodyKind } from './body.entity.js';
 import type { BodyModel } from './body.model.js';
 
-export const toBodyModel = (b: Pick<BodyEntity, 'id' | 'name' | 'kind' | 'regionCode'> & { mergedIntoId?: string | null }): BodyModel => ({
+export const toBodyModel = (b: Pick<BodyEntity, 'id' | 'name' | 'kind' | 'regionCode'> & { mergedIntoId?: string | null; dissolvedOn?: string | null }): BodyModel => ({
   id: b.id,
   name: b.name,
   kind: b.kind,
   regionCode: b.regionCode,
   level: levelOfCode(b.regionCode),
   mergedIntoId: b.mergedIntoId ?? null,
+  dissolvedOn: b.dissolvedOn ?? null,
 });
 
 /**
@@ -94,6 +96,25 @@ export class BodiesService {
       await this.audit.record(em, actor, { action: 'renameBody', entityType: 'Body', entityId: body.id, regionCode: body.regionCode, before: { name: before }, after: { name: cleanName } });
       return toBodyModel(saved);
     });
+  }
+
+  /**
+   * Records that a body ceased to exist on a date (机构改革: merged, abolished). Lists that still
+   * name it keep doing so (a published version never changes); the county's findings show them.
+   * `on` null: the body exists again (a dissolution recorded by mistake).
+   */
+  async dissolveBody(actor: Actor, id: string, on: string | null, manager?: EntityManager): Promise<BodyModel> {
+    if (on !== null && !parseLocalDate(on)) throw badInput('on', `撤销日期“${on}”无效`);
+    const work = async (em: EntityManager) => {
+      const body = isUuid(id) ? await em.findOne(BodyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!body) throw notFound('未找到该主体');
+      const before = body.dissolvedOn;
+      body.dissolvedOn = on;
+      const saved = await em.save(body);
+      await this.audit.record(em, actor, { action: 'dissolveBody', entityType: 'Body', entityId: body.id, regionCode: body.regionCode, before: { dissolvedOn: before }, after: { dissolvedOn: on } });
+      return toBodyModel(saved);
+    };
+    return manager ? work(manager) : this.dataSource.transaction(work);
   }
 
   /** The body of a county whose name reads the same (NFKC; the unique index body_county_name_key_uq). */

@@ -43,6 +43,10 @@ export class BodyEntity {
   @JoinColumn({ name: 'merged_into_id', foreignKeyConstraintName: 'body_merged_into_fk' })
   mergedInto?: BodyEntity;
 
+  /** The day the body ceased to exist (机构改革: merged, abolished); null while it exists. Items may still name it: the county's findings show them. */
+  @Column({ type: 'date', nullable: true })
+  dissolvedOn: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

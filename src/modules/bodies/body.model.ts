@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { LocalDateScalar } from '../../common/local-date.scalar.js';
 import { RegionLevelEnum, RegionModel } from '../regions/region.model.js';
 import type { RegionLevel } from '../regions/region.entity.js';
 
@@ -24,6 +25,9 @@ export class BodyModel {
 
   @Field(() => BodyModel, { nullable: true, description: '已合并到的主体（mergeBodies）；合并后本主体仅作为已发布清单的历史记录保留' })
   mergedInto?: BodyModel | null;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: '撤销日期（机构改革）；仍存在时为空' })
+  dissolvedOn?: string | null;
 
   regionCode: string;
   mergedIntoId?: string | null;

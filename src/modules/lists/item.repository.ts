@@ -50,6 +50,26 @@ function itemsOfVersionCondition(v: Version): { sql: string; params: unknown[] }
   };
 }
 
+/**
+ * What version `n` of a list changed against the version before it, from the temporal rows alone:
+ * rows starting at n that replace a row ending at n are changed items, the others added; rows
+ * ending at n without a successor are removed items. Three scalar subqueries over the list's rows,
+ * for `list_id = listId` and `number = n` given as SQL expressions (a batch reads many versions at once).
+ */
+export const changeCountsSql = (listId: string, n: string) => `
+  (SELECT count(*)::int FROM list_item i WHERE i.list_id = ${listId} AND NOT i.pending AND i.from_version = ${n}
+     AND NOT EXISTS (SELECT 1 FROM list_item o WHERE o.list_id = i.list_id AND o.item_code = i.item_code AND o.to_version = ${n})) AS added,
+  (SELECT count(*)::int FROM list_item i WHERE i.list_id = ${listId} AND NOT i.pending AND i.from_version = ${n}
+     AND EXISTS (SELECT 1 FROM list_item o WHERE o.list_id = i.list_id AND o.item_code = i.item_code AND o.to_version = ${n})) AS changed,
+  (SELECT count(*)::int FROM list_item o WHERE o.list_id = ${listId} AND o.to_version = ${n}
+     AND NOT EXISTS (SELECT 1 FROM list_item i WHERE i.list_id = o.list_id AND i.item_code = o.item_code AND NOT i.pending AND i.from_version = ${n})) AS removed`;
+
+export interface ChangeCounts {
+  added: number;
+  changed: number;
+  removed: number;
+}
+
 export interface ItemFilter {
   first?: number | null;
   after?: string | null;
@@ -184,6 +204,12 @@ export class ItemRepository {
       });
     }
     return byItem;
+  }
+
+  /** What a published version changed against its predecessor (counts of items added, changed, removed). */
+  async changeCounts(em: EntityManager, listId: string, number: number): Promise<ChangeCounts> {
+    const [row] = await em.query(`SELECT ${changeCountsSql('$1::uuid', '$2::int')}`, [listId, number]);
+    return { added: row.added, changed: row.changed, removed: row.removed };
   }
 
   /** Item codes of the list's rows in force. */

@@ -24,6 +24,7 @@ import type { ListItemInput, ListItemModel, ListItemPatch, ListVersionModel } fr
 import { BodiesService } from '../bodies/bodies.service.js';
 import { LegalService } from '../legal/legal.service.js';
 import { PublicationHooks } from './publication-hooks.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
 
 /**
  * Why a version is made, one of a closed set (the schema's descriptions and the errors list them):
@@ -71,6 +72,7 @@ export class ListVersionsService {
     private readonly bodies: BodiesService,
     private readonly legal: LegalService,
     private readonly hooks: PublicationHooks,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /** Runs in the caller's transaction when given one (demo data, import), else in a new one. */
@@ -434,6 +436,12 @@ export class ListVersionsService {
         await this.update(em, actor, 'supersedeVersion', latest, { status: 'SUPERSEDED', effectiveTo: effectiveFrom });
       }
       await this.items.publishRows(em, version.listId, version.number);
+      // The county's webhooks hear of it through the outbox, written in this transaction: sent once it commits, never if it rolls back.
+      await this.webhooks.enqueuePublication(em, {
+        versionId: version.id, basedOnId: version.basedOnId, regionCode: version.regionCode, kind: version.kind, number: version.number,
+        effectiveFrom, approvalDocNumber: docNumber, changeReason: version.changeReason,
+        counts: await this.items.changeCounts(em, version.listId, version.number),
+      });
       const published = await this.update(em, actor, 'publishVersion', version, {
         status: 'PUBLISHED',
         effectiveFrom,
