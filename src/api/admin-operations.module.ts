@@ -6,7 +6,6 @@ import { TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver } f
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
-import { LoginThrottle } from '../auth/login-throttle.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesAdminResolver } from '../modules/bodies/bodies.resolver.js';
 import { ImportExportModule } from '../modules/import-export/import-export.module.js';
@@ -17,7 +16,7 @@ import { ListsAdminResolver } from '../modules/lists/lists.resolver.js';
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
   imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule],
-  providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver,
+  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver,
     TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver],
 })
 export class AdminOperationsModule {}

@@ -33,6 +33,8 @@ export interface QuanzeConfig {
   api: ApiLimits;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client's IP (false: none). */
   trustProxy: boolean | number | string;
+  /** The console's session ends after this many seconds without a request (CONSOLE_IDLE_SECONDS). */
+  consoleIdleSeconds: number;
 }
 
 /** Per-endpoint values: the public `/graphql` and the authenticated `/admin/graphql`. */
@@ -186,6 +188,7 @@ export function loadConfig(env: Env = process.env): QuanzeConfig {
       publicCacheSeconds: readInt(env, 'PUBLIC_CACHE_MAX_AGE_SECONDS', 60, 0, 86_400),
     },
     trustProxy: readTrustProxy(env),
+    consoleIdleSeconds: readInt(env, 'CONSOLE_IDLE_SECONDS', 30 * 60, 60, 24 * 3600),
   };
 }
 
