@@ -187,8 +187,7 @@ export class ConsoleListsController {
     if (!(e instanceof DomainError)) throw e;
     const answer = errorAnswer(e);
     setErrorHeaders(res, answer);
-    const errors = formErrors(e);
-    if (e.code === 'VERSION_CONFLICT') errors[''] = `${CONFLICT_WORDS}（${e.message}）`;
+    const errors: FormErrors = e.code === 'VERSION_CONFLICT' ? { '': `${CONFLICT_WORDS}（${e.message}）` } : formErrors(e);
     await this.renderVersion(req, res, id, { form, errors, status: answer.status });
   }
 
@@ -286,7 +285,8 @@ export class ConsoleListsController {
     const v = await this.requireVersion(actor, id);
     const editing = typeof body.originalCode === 'string' && body.originalCode !== '' ? body.originalCode : null;
     const cells: Record<string, string> = {};
-    for (const f of formFields(v.kind)) cells[f.field] = typeof body[f.field] === 'string' ? body[f.field] : '';
+    // Browsers send a textarea's line breaks as CRLF; the sheet's cells (and their splitting) use LF.
+    for (const f of formFields(v.kind)) cells[f.field] = typeof body[f.field] === 'string' ? body[f.field].replace(/\r\n?/g, '\n') : '';
     if (editing) cells.itemCode = editing;
     const expectedRevision = revisionOf(body.expectedRevision);
     let item: ListItemModel | null = null;
@@ -305,8 +305,7 @@ export class ConsoleListsController {
       if (!(e instanceof DomainError)) throw e;
       const answer = errorAnswer(e);
       setErrorHeaders(res, answer);
-      const errors = formErrors(e);
-      if (e.code === 'VERSION_CONFLICT') errors[''] = `${CONFLICT_WORDS}（${e.message}）`;
+      const errors: FormErrors = e.code === 'VERSION_CONFLICT' ? { '': `${CONFLICT_WORDS}（${e.message}）` } : formErrors(e);
       sendPage(res, <ItemFormPage view={viewOf(this.assets, req)} version={v} item={item} cells={cells} expectedRevision={expectedRevision ?? v.revision} errors={errors} />, NO_STORE, answer.status);
     }
   }

@@ -469,7 +469,10 @@ export function VersionPage({
         <section aria-labelledby="diff-title">
           <h2 id="diff-title">与{basedOn ? `现行版本 v${basedOn.number}` : '现行版本'}的差异</h2>
           {!basedOn ? (
-            <p>首个版本：全部 {items.length} 个事项均为新增。</p>
+            <>
+              <p>首个版本：全部 {items.length} 个事项均为新增。</p>
+              <DiffTable changes={items.map((i) => ({ itemCode: i.itemCode, name: i.name, change: 'ADDED' }))} />
+            </>
           ) : diff && diff.changes.length ? (
             <DiffTable changes={diff.changes} />
           ) : (
