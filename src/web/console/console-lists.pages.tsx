@@ -171,6 +171,8 @@ export function ImportReportPage({
   changeReason: string | null;
 }) {
   const ok = outcome.errors.length === 0;
+  // A dry run that does not compare with the version in force reports no counts: the table then shows what it checked.
+  const counted = outcome.version !== null || outcome.added + outcome.changed + outcome.removed + outcome.unchanged > 0;
   const dry = outcome as ImportOutcome & { changes?: { itemCode: string; name: string; change: string; fields?: { field: string; before: string | null; after: string | null }[] }[] };
   return (
     <ConsolePage view={view} title="导入检查结果">
@@ -194,29 +196,51 @@ export function ImportReportPage({
           文件有 {outcome.errors.length} 处错误，未创建草稿。请按下表修改文件后重新上传。
         </p>
       )}
-      <div class="table-wrap" tabIndex={0} role="region" aria-label="导入结果汇总">
-        <table>
-          <caption class="small muted">与现行版本相比</caption>
-          <thead>
-            <tr>
-              <th scope="col">新增</th>
-              <th scope="col">修改</th>
-              <th scope="col">删除</th>
-              <th scope="col">未变</th>
-              <th scope="col">事项合计</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <td class="num">{outcome.added}</td>
-              <td class="num">{outcome.changed}</td>
-              <td class="num">{outcome.removed}</td>
-              <td class="num">{outcome.unchanged}</td>
-              <td class="num">{outcome.itemsImported}</td>
-            </tr>
-          </tbody>
-        </table>
-      </div>
+      {counted ? (
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="导入结果汇总">
+          <table>
+            <caption class="small muted">与现行版本相比</caption>
+            <thead>
+              <tr>
+                <th scope="col">新增</th>
+                <th scope="col">修改</th>
+                <th scope="col">删除</th>
+                <th scope="col">未变</th>
+                <th scope="col">事项合计</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <td class="num">{outcome.added}</td>
+                <td class="num">{outcome.changed}</td>
+                <td class="num">{outcome.removed}</td>
+                <td class="num">{outcome.unchanged}</td>
+                <td class="num">{outcome.itemsImported}</td>
+              </tr>
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="导入结果汇总">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">可导入的事项</th>
+                <th scope="col">错误</th>
+                <th scope="col">提示</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <td class="num">{outcome.itemsImported}</td>
+                <td class="num">{outcome.errors.length}</td>
+                <td class="num">{outcome.warnings.length}</td>
+              </tr>
+            </tbody>
+          </table>
+          {ok && <p class="small muted">与现行版本相比的新增、修改、删除，创建草稿后在草稿页逐项列出。</p>}
+        </div>
+      )}
       {dry.changes && dry.changes.length > 0 && (
         <>
           <h2>逐项变化</h2>
