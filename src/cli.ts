@@ -141,6 +141,14 @@ program
   .action(runs('importFolder', { migrate: true }));
 
 program
+  .command('bodies:import')
+  .description('import a county\'s bodies (主体名称, 主体类型, 区划代码, optional 别名) from a .csv or .xlsx, all or nothing; bodies that exist with the same kind and region are left as they are')
+  .argument('<file>', 'the .csv or .xlsx file')
+  .option('--as <username>', 'act as this user (audit trail, region scope); default: the CLI as administrator')
+  .option('--dry-run', 'validate the file, write nothing')
+  .action(runs('bodiesImport', { migrate: true }));
+
+program
   .command('export:version')
   .description('write a version of a list as .xlsx (title row, styled header, frozen panes) or .csv (UTF-8 with BOM)')
   .argument('[versionId]', 'the version id; or use --region and --kind')

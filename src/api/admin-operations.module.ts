@@ -8,15 +8,17 @@ import { AuthModule } from '../auth/auth.module.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesAdminResolver } from '../modules/bodies/bodies.resolver.js';
+import { CountiesModule } from '../modules/counties/counties.module.js';
+import { CountySettingsAdminResolver } from '../modules/counties/county-settings.resolver.js';
 import { ImportExportModule } from '../modules/import-export/import-export.module.js';
-import { ImportAdminResolver } from '../modules/import-export/import.resolver.js';
+import { BodiesImportAdminResolver, ImportAdminResolver } from '../modules/import-export/import.resolver.js';
 import { ListsModule } from '../modules/lists/lists.module.js';
-import { ListsAdminResolver } from '../modules/lists/lists.resolver.js';
+import { BodyMergeAdminResolver, ListsAdminResolver } from '../modules/lists/lists.resolver.js';
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule],
-  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver,
-    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver],
+  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule],
+  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver, BodyMergeAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver, BodiesImportAdminResolver,
+    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver],
 })
 export class AdminOperationsModule {}

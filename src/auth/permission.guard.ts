@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { GraphQLRequestContext } from '../common/graphql-context.js';
 import { forbidden, unauthenticated } from '../common/domain-error.js';
-import { can } from './actor.js';
+import { can, missingRole } from './actor.js';
 import { AuthService } from './auth.service.js';
 import { bearerToken } from './bearer-token.js';
 import { PERMISSION_KEY } from './require-permission.decorator.js';
@@ -32,7 +32,7 @@ export class PermissionGuard implements CanActivate {
     const ctx = GqlExecutionContext.create(context).getContext<GraphQLRequestContext>();
     if (!permission) throw forbidden('该操作未声明所需权限，已拒绝');
     if (ctx.endpoint === 'public') {
-      if (!PUBLIC_PERMISSIONS.has(permission)) throw forbidden();
+      if (!PUBLIC_PERMISSIONS.has(permission)) throw forbidden(`公开接口不提供此操作：需要登录并使用 /admin/graphql（缺少权限 ${permission}）`);
       return true;
     }
     if (permission === Permission.LOGIN) return true;
@@ -41,7 +41,7 @@ export class PermissionGuard implements CanActivate {
       if (!token) throw unauthenticated();
       ctx.actor = await this.auth.actorFromToken(token);
     }
-    if (!can(ctx.actor, permission)) throw forbidden();
+    if (!can(ctx.actor, permission)) throw missingRole(ctx.actor, permission);
     return true;
   }
 }

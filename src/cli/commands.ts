@@ -11,6 +11,7 @@ import { ExportService, type ExportFormat } from '../modules/import-export/expor
 import { importFolder as runFolderImport, problemsCsv, summaryTable, type FolderImportOptions } from '../modules/import-export/folder-import.js';
 import { SearchIndexService } from '../modules/accountability/search-index.service.js';
 import { ImportService } from '../modules/import-export/import.service.js';
+import { BodiesImportService } from '../modules/import-export/bodies-import.service.js';
 import { LegalService } from '../modules/legal/legal.service.js';
 import { RegionsService } from '../modules/regions/regions.service.js';
 import { readCatalogueCsv } from '../seed/seed.service.js';
@@ -237,6 +238,25 @@ export async function importFolder(
 }
 
 /** Writes a version of a list as .xlsx or .csv (any status: the CLI reads as the registry). */
+/** `bodies:import FILE`: the county's catalogue of bodies, as `importBodies` reads it; exit 1 with every bad row when the file has errors. */
+export async function bodiesImport({ app, dataSource, say }: CliContext, file: string, options: { as?: string; dryRun?: boolean }): Promise<void> {
+  await requireRegionsLoaded(app.get(RegionsService));
+  const actor = await commandActor(dataSource, options.as);
+  let content: Buffer;
+  try {
+    content = fs.readFileSync(file);
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const outcome = await app.get(BodiesImportService).importBodies(actor, { fileName: path.basename(file), content, dryRun: !!options.dryRun });
+  for (const w of outcome.warnings) say(`  ${w.message}`);
+  if (outcome.errors.length) {
+    for (const e of outcome.errors) say(`  ${e.message}`);
+    throw new CliError(`${file}: ${outcome.errors.length} problem(s), nothing imported`);
+  }
+  say(`${options.dryRun ? 'Dry run: would create' : 'Created'} ${outcome.created} bodies, ${outcome.unchanged} unchanged, ${outcome.aliasesAdded} alias(es) added`);
+}
+
 export async function exportVersion(
   { app, dataSource, say }: CliContext,
   versionId: string | undefined,

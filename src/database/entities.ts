@@ -2,7 +2,9 @@ import { UserEntity } from '../auth/user.entity.js';
 import { TaskRequestEntity, TaskTargetEntity } from '../modules/admission/task-request.entity.js';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { SearchSynonymEntity } from '../modules/accountability/search-synonym.entity.js';
+import { BodyAliasEntity } from '../modules/bodies/body-alias.entity.js';
 import { BodyEntity } from '../modules/bodies/body.entity.js';
+import { CountySettingEntity } from '../modules/counties/county-setting.entity.js';
 import { InstrumentVersionEntity } from '../modules/legal/instrument-version.entity.js';
 import { LegalInstrumentEntity } from '../modules/legal/legal-instrument.entity.js';
 import { ProvisionEntity } from '../modules/legal/provision.entity.js';
@@ -16,6 +18,7 @@ import { RegionEntity } from '../modules/regions/region.entity.js';
 export const entities = [
   RegionEntity,
   BodyEntity,
+  BodyAliasEntity,
   LegalInstrumentEntity,
   InstrumentVersionEntity,
   ProvisionEntity,
@@ -28,4 +31,5 @@ export const entities = [
   AuditEventEntity,
   TaskRequestEntity,
   TaskTargetEntity,
+  CountySettingEntity,
 ];

@@ -56,6 +56,11 @@ export class DemoListsSeeder {
       await this.items.writeDraftItems(em, version, [result.item]);
     }
     for (const code of await this.items.codesInForce(em, version.listId)) if (!wanted.has(code)) await this.versions.removeItem(DEMO_EDITOR, draft.id, code, null, em);
+    // The demo lists cite county documents and provincial decisions the demo catalogue does not hold:
+    // the demo editor records why, as a county office would, so that the reviewer sees each finding.
+    const findings = await this.versions.draftFindings(await em.getRepository(ListVersionEntity).findOneByOrFail({ id: draft.id }), em);
+    for (const code of new Set(findings.map((f) => f.itemCode)))
+      await this.versions.recordGateException(DEMO_EDITOR, draft.id, code, '演示数据：所引文件未收入演示法规库，已人工核对原文', null, em);
     await this.versions.submitForReview(DEMO_EDITOR, draft.id, em);
     await this.versions.approveVersion(DEMO_REVIEWER, draft.id, '经合法性审查，同意。', em);
     await this.versions.publishVersion(DEMO_EDITOR, draft.id, from, docNumber, em);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { can, coversRegion, type Actor } from '../../auth/actor.js';
+import { can, coversRegion, outOfScope, scopeWords, type Actor } from '../../auth/actor.js';
 import { regionPrefix } from '../regions/region-code.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput, conflict, forbidden, notFound } from '../../common/domain-error.js';
@@ -57,7 +57,7 @@ export class AdmissionService {
     const checked = checkRequest(input);
     const body = await this.issuingBody(actor, input.issuingBodyId ?? null);
     const county = body.regionCode;
-    if (!coversRegion(actor, county)) throw forbidden(`“${body.name}”不在您的管辖区划内`);
+    if (!coversRegion(actor, county)) throw outOfScope(actor, `“${body.name}”`);
     const townships = await this.targetTownships(county, input.targetCodes);
 
     // The check reads published lists only; it runs before the transaction, which then writes all at once.
@@ -211,7 +211,7 @@ export class AdmissionService {
       : null;
     if (!request || !coversRegion(actor, request.countyCode)) {
       if (actor.role === 'ADMIN') throw notFound('未找到该准入申请');
-      throw forbidden('无权操作该准入申请（不在您的管辖区划内或不存在）');
+      throw forbidden(`无权操作该准入申请：它不在${scopeWords(actor)} 内，或不存在`);
     }
     return request;
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { coversRegion, type Actor } from '../../auth/actor.js';
+import { coversRegion, scopeWords, type Actor } from '../../auth/actor.js';
 import { forbidden } from '../../common/domain-error.js';
 import { eventHash, verifyChain, type ChainBreak, type ChainedEvent } from './audit-chain.js';
 import { AuditEventEntity } from './audit-event.entity.js';
@@ -81,7 +81,7 @@ export class AuditService {
     const events = await this.dataSource.getRepository(AuditEventEntity).find({ where: { entityType, entityId }, order: { seq: 'ASC' } });
     const outside = events.some((e) => (e.regionCode ? !coversRegion(actor, e.regionCode) : actor.role !== 'ADMIN'));
     if (outside || (events.length === 0 && actor.role !== 'ADMIN'))
-      throw forbidden('无权查看该对象的审计记录（不在您的管辖区划内或不存在）');
+      throw forbidden(`无权查看该对象的审计记录：它不在${scopeWords(actor)} 内，或不存在`);
     return events;
   }
 

@@ -21,8 +21,21 @@ export class BodiesResolver {
 
   @Query(() => [BodyModel], { description: '区划内的主体（县级代码：本县部门、乡镇及村）' })
   @RequirePermission(Permission.READ_PUBLISHED)
-  bodies(@Args('regionCode') regionCode: string) {
-    return this.bodiesService.listBodies(regionCode);
+  bodies(
+    @Args('regionCode') regionCode: string,
+    @Args('includeMerged', { type: () => Boolean, nullable: true, description: '也列出已合并到其他主体的主体（默认不列出）' }) includeMerged: boolean | null,
+  ) {
+    return this.bodiesService.listBodies(regionCode, includeMerged ?? false);
+  }
+
+  @ResolveField(() => [String])
+  aliases(@Parent() body: BodyModel, @Context() ctx: GraphQLRequestContext) {
+    return ctx.loaders.get('bodyAliases', () => this.bodiesService.createAliasLoader()).load(body.id);
+  }
+
+  @ResolveField(() => BodyModel, { nullable: true })
+  mergedInto(@Parent() body: BodyModel, @Context() ctx: GraphQLRequestContext) {
+    return body.mergedIntoId ? bodyLoader(ctx, this.bodiesService).load(body.mergedIntoId) : null;
   }
 
   @ResolveField(() => RegionModel)
@@ -46,5 +59,17 @@ export class BodiesAdminResolver {
   @RequirePermission(Permission.MANAGE_BODIES)
   renameBody(@Args('id', { type: () => ID }) id: string, @Args('name') name: string, @Context() ctx: GraphQLRequestContext) {
     return this.bodies.renameBody(ctx.actor, id, name);
+  }
+
+  @Mutation(() => BodyModel, { description: '登记主体的别名（旧名称、简称）：清单中写该名称时解析为本主体。ADMIN，或辖区内的 EDITOR' })
+  @RequirePermission(Permission.MANAGE_COUNTY_BODIES)
+  addBodyAlias(@Args('bodyId', { type: () => ID }) bodyId: string, @Args('alias') alias: string, @Context() ctx: GraphQLRequestContext) {
+    return this.bodies.addBodyAlias(ctx.actor, bodyId, alias);
+  }
+
+  @Mutation(() => BodyModel, { description: '删除主体的别名。ADMIN，或辖区内的 EDITOR' })
+  @RequirePermission(Permission.MANAGE_COUNTY_BODIES)
+  removeBodyAlias(@Args('bodyId', { type: () => ID }) bodyId: string, @Args('alias') alias: string, @Context() ctx: GraphQLRequestContext) {
+    return this.bodies.removeBodyAlias(ctx.actor, bodyId, alias);
   }
 }

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { badInput, notFound } from '../../common/domain-error.js';
+import { badInput, conflict, notFound } from '../../common/domain-error.js';
 import { clip, normalizeName, textProblem, withoutInvisible } from '../../common/text-input.js';
 import { isUuid } from '../../common/ids.js';
-import type { Actor } from '../../auth/actor.js';
+import { coversRegion, outOfScope, type Actor } from '../../auth/actor.js';
+import { BodyAliasEntity } from './body-alias.entity.js';
+import { closestNames, regionWords, type NamedCandidate } from './body-names.js';
 import { countyOf, regionPrefix } from '../regions/region-code.js';
 import { AuditService } from '../audit/audit.service.js';
 import { levelOfCode } from '../regions/region-extract.js';
@@ -13,24 +15,27 @@ import { RegionsService } from '../regions/regions.service.js';
 import { BODY_KINDS, BodyEntity, type BodyKind } from './body.entity.js';
 import type { BodyModel } from './body.model.js';
 
-export const toBodyModel = (b: Pick<BodyEntity, 'id' | 'name' | 'kind' | 'regionCode'>): BodyModel => ({
+export const toBodyModel = (b: Pick<BodyEntity, 'id' | 'name' | 'kind' | 'regionCode'> & { mergedIntoId?: string | null }): BodyModel => ({
   id: b.id,
   name: b.name,
   kind: b.kind,
   regionCode: b.regionCode,
   level: levelOfCode(b.regionCode),
+  mergedIntoId: b.mergedIntoId ?? null,
 });
 
 /**
  * A body's name: one line of at most 100 characters, no markup (see common/text-input.ts); invisible
  * characters (zero-width spaces, direction marks) are dropped, so that no name looks like another.
  */
-function checkName(name: string): string {
+export function checkName(name: string, field = 'name', what = '主体名称'): string {
   const clean = typeof name === 'string' ? withoutInvisible(name) : '';
   const problem = clean ? textProblem(clean, { max: 100, kind: 'line' }) : '不能为空';
-  if (problem) throw badInput('name', `主体名称${problem}（不能为空，且不超过100个字符）`);
+  if (problem) throw badInput(field, `${what}${problem}（不能为空，且不超过100个字符）`);
   return clean;
 }
+
+const actorName = (actor: Actor) => actor.username ?? 'system';
 
 @Injectable()
 export class BodiesService {
@@ -45,11 +50,12 @@ export class BodiesService {
   }
 
   /** Bodies whose region lies within the given region (a county: its departments, townships and villages). */
-  async listBodies(regionInput: string): Promise<BodyModel[]> {
+  async listBodies(regionInput: string, includeMerged = false): Promise<BodyModel[]> {
     const code = this.regions.parseCode(regionInput, 'regionCode');
     const rows = await this.repo
       .createQueryBuilder('b')
       .where('b.region_code LIKE :prefix', { prefix: `${regionPrefix(code)}%` })
+      .andWhere(includeMerged ? 'TRUE' : 'b.merged_into_id IS NULL')
       .orderBy('b.region_code')
       .addOrderBy('b.name')
       .getMany();
@@ -64,6 +70,7 @@ export class BodiesService {
       const region = await this.regions.requireRegion(regionInput, 'regionCode', em);
       const countyCode = countyOf(region.code);
       if (await this.sameName(em, countyCode, cleanName)) throw badInput('name', `本县（市、区）已有名为“${cleanName}”的主体`);
+      await this.requireFreeName(em, countyCode, cleanName, 'name', null);
       const saved = await em.save(em.create(BodyEntity, { name: cleanName, kind: kind as BodyKind, regionCode: region.code, countyCode }));
       await this.audit.record(em, actor, {
         action: 'createBody', entityType: 'Body', entityId: saved.id, regionCode: region.code,
@@ -96,21 +103,127 @@ export class BodiesService {
 
   /**
    * Bodies of a county by name, for resolving names written in lists: keyed by `normalizeName`, so a
-   * name written with full-width letters or a zero-width space finds the body it looks like.
+   * name written with full-width letters or a zero-width space finds the body it looks like. A
+   * recorded alias finds its body, and the name of a merged body the body it was merged into.
    */
   async findByNames(countyCode: string, names: string[], manager?: EntityManager): Promise<Map<string, BodyEntity>> {
     if (names.length === 0) return new Map();
-    const rows = await (manager ?? this.dataSource.manager)
+    const em = manager ?? this.dataSource.manager;
+    const county = countyOf(countyCode);
+    const keys = [...new Set(names.map(normalizeName))];
+    const rows = await em
       .createQueryBuilder(BodyEntity, 'b')
-      .where('b.county_code = :county AND normalize(b.name, NFKC) IN (:...keys)', { county: countyOf(countyCode), keys: [...new Set(names.map(normalizeName))] })
+      .where('b.county_code = :county AND normalize(b.name, NFKC) IN (:...keys)', { county, keys })
       .getMany();
-    return new Map(rows.map((b) => [normalizeName(b.name), b]));
+    const found = new Map<string, BodyEntity>(rows.map((b) => [normalizeName(b.name), b]));
+    const aliases = await em
+      .createQueryBuilder(BodyAliasEntity, 'a')
+      .where('a.county_code = :county AND normalize(a.alias, NFKC) IN (:...keys)', { county, keys })
+      .getMany();
+    const targets = [...new Set([...rows.map((b) => b.mergedIntoId).filter((id): id is string => !!id), ...aliases.map((a) => a.bodyId)])];
+    const byId = new Map<string, BodyEntity>();
+    if (targets.length) for (const b of await em.createQueryBuilder(BodyEntity, 'b').where('b.id IN (:...ids)', { ids: targets }).getMany()) byId.set(b.id, b);
+    for (const a of aliases) {
+      const key = normalizeName(a.alias);
+      const body = byId.get(a.bodyId);
+      if (body && !found.has(key)) found.set(key, body);
+    }
+    // A merged body's name leads to the body it was merged into (merges are flattened: one step).
+    for (const [key, body] of found) if (body.mergedIntoId && byId.has(body.mergedIntoId)) found.set(key, byId.get(body.mergedIntoId)!);
+    return found;
+  }
+
+  /**
+   * For names a list writes that the county does not know: the closest bodies of the county (by
+   * their names and aliases; body-names.ts), best first. Names with no close body are left out.
+   */
+  async suggestFor(countyCode: string, names: string[], manager?: EntityManager): Promise<Map<string, string[]>> {
+    if (names.length === 0) return new Map();
+    const em = manager ?? this.dataSource.manager;
+    const county = countyOf(countyCode);
+    const bodies: { id: string; name: string }[] = await em.query('SELECT id, name FROM body WHERE county_code = $1 AND merged_into_id IS NULL', [county]);
+    const aliases: { body_id: string; alias: string }[] = await em.query('SELECT body_id, alias FROM body_alias WHERE county_code = $1', [county]);
+    const regionNames: { name: string }[] = await em.query('SELECT name FROM region WHERE code = ANY($1::text[])', [[`${county.slice(0, 2)}0000000000`, `${county.slice(0, 4)}00000000`, county]]);
+    const candidates: NamedCandidate[] = bodies.map((b) => ({ name: b.name, names: [b.name, ...aliases.filter((a) => a.body_id === b.id).map((a) => a.alias)] }));
+    const words = regionWords(regionNames.map((r) => r.name));
+    const out = new Map<string, string[]>();
+    for (const name of new Set(names)) {
+      const closest = closestNames(name, candidates, words);
+      if (closest.length) out.set(normalizeName(name), closest);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- aliases
+
+  /** A body to maintain, locked, after checking that its county lies in the actor's region. */
+  async lockForMaintenance(em: EntityManager, actor: Actor, id: string, field = 'bodyId'): Promise<BodyEntity> {
+    const body = isUuid(id) ? await em.findOne(BodyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+    if (!body) throw badInput(field, '未找到该主体');
+    if (!coversRegion(actor, body.regionCode)) throw outOfScope(actor, `主体“${body.name}”（${body.regionCode.slice(0, 9)}）`);
+    return body;
+  }
+
+  /**
+   * Records another name of a body (an old name, a short form) that lists may write. It may be no
+   * other body's name or alias in the county; a merged body's aliases are its successor's.
+   */
+  async addBodyAlias(actor: Actor, bodyId: string, alias: string, manager?: EntityManager): Promise<BodyModel> {
+    const clean = checkName(alias, 'alias', '别名');
+    const work = async (em: EntityManager) => {
+      const body = await this.lockForMaintenance(em, actor, bodyId);
+      if (body.mergedIntoId) throw conflict(`主体“${body.name}”已合并到其他主体，请为合并后的主体登记别名`, { field: 'bodyId' });
+      await this.requireFreeName(em, body.countyCode, clean, 'alias', body.id);
+      await em.save(em.create(BodyAliasEntity, { bodyId: body.id, countyCode: body.countyCode, alias: clean, createdBy: actorName(actor) }));
+      await this.audit.record(em, actor, { action: 'addBodyAlias', entityType: 'Body', entityId: body.id, regionCode: body.regionCode, after: { alias: clean } });
+      return toBodyModel(body);
+    };
+    return manager ? work(manager) : this.dataSource.transaction(work);
+  }
+
+  async removeBodyAlias(actor: Actor, bodyId: string, alias: string): Promise<BodyModel> {
+    const clean = checkName(alias, 'alias', '别名');
+    return this.dataSource.transaction(async (em) => {
+      const body = await this.lockForMaintenance(em, actor, bodyId);
+      const rows: { id: string; alias: string }[] = await em.query(
+        'WITH changed AS (DELETE FROM body_alias WHERE body_id = $1 AND normalize(alias, NFKC) = $2 RETURNING id, alias) SELECT * FROM changed',
+        [body.id, normalizeName(clean)],
+      );
+      if (!rows.length) throw badInput('alias', `主体“${body.name}”没有别名“${clean}”`);
+      await this.audit.record(em, actor, { action: 'removeBodyAlias', entityType: 'Body', entityId: body.id, regionCode: body.regionCode, before: { alias: rows[0].alias } });
+      return toBodyModel(body);
+    });
+  }
+
+  /** A name no body or alias of the county has yet (`except`: the body it is for may have it as its own name… no: refused too). */
+  async requireFreeName(em: EntityManager, countyCode: string, name: string, field: string, forBodyId: string | null): Promise<void> {
+    const body = await this.sameName(em, countyCode, name);
+    if (body) {
+      const whose = body.id === forBodyId ? '已是该主体的名称' : `已是本县主体“${body.name}”的名称${body.mergedIntoId ? '（该主体已被合并）' : ''}`;
+      throw badInput(field, `“${name}”${whose}`);
+    }
+    const [alias]: { alias: string; name: string }[] = await em.query(
+      'SELECT a.alias, b.name FROM body_alias a JOIN body b ON b.id = a.body_id WHERE a.county_code = $1 AND normalize(a.alias, NFKC) = $2',
+      [countyCode, normalizeName(name)],
+    );
+    if (alias) throw badInput(field, `“${name}”已登记为本县主体“${alias.name}”的别名`);
+  }
+
+  /** Aliases by body id, for the `aliases` field. */
+  createAliasLoader(): DataLoader<string, string[]> {
+    return new DataLoader(async (ids) => {
+      const rows: { body_id: string; alias: string }[] = await this.dataSource.query(
+        'SELECT body_id, alias FROM body_alias WHERE body_id = ANY($1::uuid[]) ORDER BY created_at, alias',
+        [[...ids]],
+      );
+      return ids.map((id) => rows.filter((r) => r.body_id === id).map((r) => r.alias));
+    });
   }
 
   /** Names of bodies by id (a diff, an export: lists show bodies by name). */
-  async namesOf(ids: string[]): Promise<Map<string, string>> {
+  async namesOf(ids: string[], manager?: EntityManager): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows: { id: string; name: string }[] = await this.dataSource.query('SELECT id, name FROM body WHERE id = ANY($1::uuid[])', [ids]);
+    const rows: { id: string; name: string }[] = await (manager ?? this.dataSource.manager).query('SELECT id, name FROM body WHERE id = ANY($1::uuid[])', [ids]);
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 

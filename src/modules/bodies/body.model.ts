@@ -19,5 +19,12 @@ export class BodyModel {
   @Field(() => RegionLevelEnum, { description: 'Level of the body, from its region' })
   level: RegionLevel;
 
+  @Field(() => [String], { description: '别名：登记的旧名称、简称，清单中写这些名称时解析为本主体' })
+  aliases?: string[];
+
+  @Field(() => BodyModel, { nullable: true, description: '已合并到的主体（mergeBodies）；合并后本主体仅作为已发布清单的历史记录保留' })
+  mergedInto?: BodyModel | null;
+
   regionCode: string;
+  mergedIntoId?: string | null;
 }

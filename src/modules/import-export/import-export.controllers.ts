@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, Res, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
-import { can } from '../../auth/actor.js';
+import { requireRole } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
-import { badInput, forbidden, notFound } from '../../common/domain-error.js';
+import { badInput, notFound } from '../../common/domain-error.js';
 import { isUuid } from '../../common/ids.js';
 import { readScopeFor } from '../lists/list-read.service.js';
 import type { ListKind } from '../lists/duty-list.entity.js';
@@ -22,6 +22,7 @@ interface ImportFields {
   regionCode?: string;
   kind?: string;
   changeReason?: string;
+  changeNote?: string;
   dryRun?: string;
 }
 
@@ -43,7 +44,7 @@ export function reportJson(outcome: ImportOutcome) {
 }
 
 /**
- * `POST /admin/imports` (multipart/form-data: regionCode, kind, file; optional changeReason,
+ * `POST /admin/imports` (multipart/form-data: regionCode, kind, file; optional changeReason, changeNote,
  * dryRun=true): the upload door for large files, same authentication and permissions as
  * `importList`. 201 with the report and the new draft; 422 with the report when rows are bad
  * (nothing written); 413 over the size limit, 400 over the row limit, both naming the limit.
@@ -61,7 +62,7 @@ export class ImportsController {
   @UseInterceptors(FileInterceptor('file'))
   async upload(@Req() req: RestRequest, @Body() fields: ImportFields, @UploadedFile() file: UploadedSheet | undefined, @Res({ passthrough: true }) res: Response) {
     const actor = actorOf(req);
-    if (!can(actor, Permission.EDIT_LISTS)) throw forbidden('只有清单编辑人员（或系统管理员）可以导入清单');
+    requireRole(actor, Permission.EDIT_LISTS);
     if (!fields?.regionCode) throw badInput('regionCode', '缺少字段 regionCode（乡镇区划代码，如 320282100）');
     if (!fields.kind) throw badInput('kind', '缺少字段 kind：POWER（权力清单）或 RESPONSIBILITY（责任清单）');
     await this.imports.requireImporter(actor, fields.regionCode, fields.kind as ListKind);
@@ -72,6 +73,7 @@ export class ImportsController {
       fileName: decodeFileName(file.originalname),
       content: file.buffer,
       changeReason: fields.changeReason ?? null,
+      changeNote: fields.changeNote ?? null,
       dryRun: fields.dryRun === 'true',
     });
     if (outcome.errors.length) res.status(422);

@@ -8,6 +8,7 @@ import { RegionsModule } from '../regions/regions.module.js';
 import { ExportService } from './export.service.js';
 import { ExportsController, ImportsController } from './import-export.controllers.js';
 import { ImportService } from './import.service.js';
+import { BodiesImportService } from './bodies-import.service.js';
 import { BearerTokenGuard, RestErrorFilter } from './rest-http.js';
 import { SheetParsers } from './sheet-parsers.js';
 
@@ -29,7 +30,7 @@ import { SheetParsers } from './sheet-parsers.js';
     }),
   ],
   controllers: [ImportsController, ExportsController],
-  providers: [ImportService, ExportService, SheetParsers, BearerTokenGuard, RestErrorFilter],
-  exports: [ImportService, ExportService],
+  providers: [ImportService, BodiesImportService, ExportService, SheetParsers, BearerTokenGuard, RestErrorFilter],
+  exports: [ImportService, BodiesImportService, ExportService],
 })
 export class ImportExportModule {}

@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { AdminSchemaScope } from '../../common/admin-schema-scope.js';
 import { ListVersionModel } from '../lists/list.model.js';
+import { BodyModel } from '../bodies/body.model.js';
 
 @ObjectType('ImportError', { registerIn: () => AdminSchemaScope, description: 'a problem of an imported file: the row as Excel numbers it, the column by its header' })
 export class ImportErrorModel {
@@ -30,4 +31,20 @@ export class ImportReportModel {
   unchanged: number;
   @Field(() => Int, { description: 'items in force that the file no longer has (removed in the draft)' })
   removed: number;
+}
+
+@ObjectType('BodyImportReport', { registerIn: () => AdminSchemaScope })
+export class BodyImportReportModel {
+  @Field(() => Int, { description: 'bodies the file adds (a dry run: would add); 0 when the file had errors' })
+  created: number;
+  @Field(() => Int, { description: 'rows naming a body that exists with the same kind and region (left as it is)' })
+  unchanged: number;
+  @Field(() => Int, { description: 'aliases recorded (别名 column)' })
+  aliasesAdded: number;
+  @Field(() => [ImportErrorModel], { description: 'every bad row; any error means nothing was written' })
+  errors: ImportErrorModel[];
+  @Field(() => [ImportErrorModel])
+  warnings: ImportErrorModel[];
+  @Field(() => [BodyModel], { description: 'the bodies created (empty for a dry run)' })
+  bodies: BodyModel[];
 }

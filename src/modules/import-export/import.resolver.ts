@@ -5,7 +5,9 @@ import { RequirePermission } from '../../auth/require-permission.decorator.js';
 import { badInput } from '../../common/domain-error.js';
 import type { ListKind } from '../lists/duty-list.entity.js';
 import { ListKindEnum } from '../lists/list.model.js';
-import { ImportReportModel } from './import.model.js';
+import { CHANGE_REASONS_TEXT } from '../lists/list-versions.service.js';
+import { BodyImportReportModel, ImportReportModel } from './import.model.js';
+import { BodiesImportService } from './bodies-import.service.js';
 import { ImportService } from './import.service.js';
 import { requireWithinSize } from './sheet-file.js';
 
@@ -25,7 +27,8 @@ export class ImportAdminResolver {
     @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
     @Args('fileName') fileName: string,
     @Args('contentBase64') contentBase64: string,
-    @Args('changeReason', { type: () => String, nullable: true, description: '立改废释、职责准入、乡镇申请 or 其他 (default)' }) changeReason: string | null,
+    @Args('changeReason', { type: () => String, nullable: true, description: `调整原因，取值之一：${CHANGE_REASONS_TEXT}（默认 其他）；自由文字请填 changeNote` }) changeReason: string | null,
+    @Args('changeNote', { type: () => String, nullable: true, description: '调整说明（自由文字）' }) changeNote: string | null,
     @Context() ctx: GraphQLRequestContext,
   ): Promise<ImportReportModel> {
     await this.imports.requireImporter(ctx.actor, regionCode, kind);
@@ -33,6 +36,31 @@ export class ImportAdminResolver {
     const base64 = contentBase64.replace(/\s+/g, '');
     requireWithinSize(Math.floor((base64.length * 3) / 4), this.imports.limits);
     if (!BASE64.test(base64)) throw badInput('contentBase64', 'contentBase64 不是有效的 base64 编码');
-    return this.imports.importList(ctx.actor, { regionCode, kind, fileName, content: Buffer.from(base64, 'base64'), changeReason });
+    return this.imports.importList(ctx.actor, { regionCode, kind, fileName, content: Buffer.from(base64, 'base64'), changeReason, changeNote });
+  }
+}
+
+/** `importBodies`: a county's catalogue of bodies from a .csv or .xlsx sent inline as base64 (admin endpoint). */
+@Resolver()
+export class BodiesImportAdminResolver {
+  constructor(
+    private readonly imports: ImportService,
+    private readonly bodies: BodiesImportService,
+  ) {}
+
+  @Mutation(() => BodyImportReportModel, {
+    description: '主体目录导入（.csv 或 .xlsx：主体名称、主体类型、区划代码，可选 别名），全部成功或全部不写入；已有的同名同类型同区划主体保持不变。ADMIN，或辖区内的 EDITOR',
+  })
+  @RequirePermission(Permission.MANAGE_COUNTY_BODIES)
+  async importBodies(
+    @Args('fileName') fileName: string,
+    @Args('contentBase64') contentBase64: string,
+    @Args('dryRun', { type: () => Boolean, nullable: true, description: 'validate only, write nothing' }) dryRun: boolean | null,
+    @Context() ctx: GraphQLRequestContext,
+  ): Promise<BodyImportReportModel> {
+    const base64 = contentBase64.replace(/\s+/g, '');
+    requireWithinSize(Math.floor((base64.length * 3) / 4), this.imports.limits);
+    if (!BASE64.test(base64)) throw badInput('contentBase64', 'contentBase64 不是有效的 base64 编码');
+    return this.bodies.importBodies(ctx.actor, { fileName, content: Buffer.from(base64, 'base64'), dryRun: dryRun ?? false });
   }
 }

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { can, coversRegion, type Actor } from '../../auth/actor.js';
+import { coversRegion, outOfScope, requireRole, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
-import { badInput, forbidden } from '../../common/domain-error.js';
+import { badInput } from '../../common/domain-error.js';
 import { todayInChina } from '../../common/local-date.scalar.js';
 import { AuditService } from '../audit/audit.service.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -16,6 +16,7 @@ import { labelsOf, standardHeader, type SheetField } from '../lists/list-sheet.j
 import { translateDatabaseError } from '../../database/database-errors.js';
 import { ListVersionEntity } from '../lists/list-version.entity.js';
 import { ListVersionsService } from '../lists/list-versions.service.js';
+import { GATE_LABEL, gateFindings } from '../lists/gate-findings.js';
 import type { ListVersionModel } from '../lists/list.model.js';
 import type { ImportLimits, SheetFile, SheetFormat } from './sheet-file.js';
 import { SheetParsers } from './sheet-parsers.js';
@@ -28,6 +29,8 @@ export interface ImportRequest {
   fileName: string;
   content: Buffer;
   changeReason?: string | null;
+  /** Free text beside the change reason. */
+  changeNote?: string | null;
   /** Validate only: report what the import would do, write nothing. */
   dryRun?: boolean;
 }
@@ -72,11 +75,11 @@ export class ImportService {
 
   /** Who may import into this township, checked before the file is looked at. */
   async requireImporter(actor: Actor, regionCode: string, kind: ListKind) {
-    if (!can(actor, Permission.EDIT_LISTS)) throw forbidden('只有清单编辑人员（或系统管理员）可以导入清单');
+    requireRole(actor, Permission.EDIT_LISTS);
     if (!LIST_KINDS.includes(kind)) throw badInput('kind', `清单类型“${kind}”无效，应为 POWER（权力清单）或 RESPONSIBILITY（责任清单）`);
     const region = await this.regions.requireRegion(regionCode, 'regionCode');
     if (region.level !== 'TOWNSHIP') throw badInput('regionCode', `清单只能为乡镇（街道）建立，“${region.name}”不是乡镇级区划`);
-    if (!coversRegion(actor, region.code)) throw forbidden(`“${region.name}”不在您的管辖区划内，不能导入其清单`);
+    if (!coversRegion(actor, region.code)) throw outOfScope(actor, `“${region.name}”（${region.code.slice(0, 9)}）`);
     return region;
   }
 
@@ -156,6 +159,15 @@ export class ImportService {
           const duplicate = duplicates.get(row);
           if (duplicate) outcome.errors.push(duplicate);
         });
+        // The gates: warnings here, blockers at submitForReview unless a reason is recorded per item.
+        if (!outcome.errors.length) {
+          const rowOf = new Map(rows.map((r) => [r.input.itemCode, r]));
+          for (const finding of gateFindings(items)) {
+            const row = rowOf.get(finding.itemCode);
+            const field = finding.kind === 'DUPLICATE_NAME' ? 'name' : 'legalBasis';
+            outcome.warnings.push(row ? problem(row, field, `${GATE_LABEL[finding.kind]}：${finding.message}（提交审核前须修改，或逐项说明理由）`) : { row: 1, column: null, message: finding.message });
+          }
+        }
         outcome.timings.validateMs = performance.now() - t1;
         if (outcome.errors.length || request.dryRun) {
           outcome.itemsImported = outcome.errors.length ? 0 : items.length;
@@ -163,7 +175,7 @@ export class ImportService {
         }
 
         const t2 = performance.now();
-        const draft = await this.versions.createDraft(actor, region.code, kind, request.changeReason, em);
+        const draft = await this.versions.createDraft(actor, region.code, kind, request.changeReason, em, request.changeNote);
         const version = await em.getRepository(ListVersionEntity).findOneByOrFail({ id: draft.id });
         const { writes, removed } = await this.versions.replaceDraftItems(em, version, items);
         for (const w of writes) outcome[w.change === 'ADDED' ? 'added' : w.change === 'CHANGED' ? 'changed' : 'unchanged']++;

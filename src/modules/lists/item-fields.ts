@@ -40,6 +40,8 @@ export type BodyNames = ReadonlyMap<string, string>;
 /** What validating one field of one input knows: the bodies resolved in batch, where to report. */
 export interface PrepareContext {
   bodies: ReadonlyMap<string, BodyEntity>;
+  /** The closest known bodies of the county for names it does not know (keyed by normalizeName). */
+  suggestions?: ReadonlyMap<string, readonly string[]>;
   /** Bodies resolved so far, by field key (the accountable body for the cooperating bodies' check). */
   resolvedBodies: Map<string, BodyEntity>;
   fail(field: string, message: string): void;
@@ -264,11 +266,17 @@ function bodyRef(o: { required: boolean; notFound: (name: string) => string }): 
       const name = checkedText(f.inputKey!, value, { max: ITEM_LIMITS.bodyName, kind: 'line', required: o.required }, ctx.fail);
       if (!name) return name === null ? null : undefined;
       const body = ctx.bodies.get(normalizeName(name));
-      if (!body) return ctx.fail(f.inputKey!, o.notFound(name)), undefined;
+      if (!body) return ctx.fail(f.inputKey!, o.notFound(name) + didYouMean(name, ctx)), undefined;
       ctx.resolvedBodies.set(f.key, body);
       return body.id;
     },
   };
+}
+
+/** `；您是否指“…”？` with the closest known bodies, or nothing. */
+function didYouMean(name: string, ctx: PrepareContext): string {
+  const closest = ctx.suggestions?.get(normalizeName(name));
+  return closest?.length ? `；您是否指${closest.map((n) => `“${n}”`).join('或')}？（也可将“${name}”登记为该主体的别名）` : '';
 }
 
 /** One cooperating body as an input and a sheet give it. */
@@ -316,7 +324,7 @@ function cooperation(o: { distinctFrom: string }): FieldCodec<StoredCooperation[
         const bodyName = checkedText(`${at}.bodyName`, c?.bodyName, { max: ITEM_LIMITS.bodyName, kind: 'line', required: true }, fail);
         const duty = checkedText(`${at}.duty`, c?.duty, { max: ITEM_LIMITS.text, kind: 'text', required: true }, fail);
         const body = bodyName ? ctx.bodies.get(normalizeName(bodyName)) : undefined;
-        if (bodyName && !body) fail(`${at}.bodyName`, `未找到配合主体“${bodyName}”，请先在主体目录中登记`);
+        if (bodyName && !body) fail(`${at}.bodyName`, `未找到配合主体“${bodyName}”，请先在主体目录中登记${didYouMean(bodyName, ctx)}`);
         else if (body && lead && body.id === lead.id) fail(`${at}.bodyName`, '配合主体不能与责任主体相同');
         else if (body && stored.some((x) => x.bodyId === body.id)) fail(`${at}.bodyName`, `配合主体“${bodyName}”重复`);
         else if (body && duty) stored.push({ bodyId: body.id, duty });

@@ -143,6 +143,13 @@ export class ItemRepository {
     return rows.map(itemRowToModel);
   }
 
+  /** One item of a version by its code (a draft: its pending row, or the row in force), or undefined. */
+  async itemOfVersion(v: Version, itemCode: string, em?: EntityManager): Promise<ListItemModel | undefined> {
+    const cond = itemsOfVersionCondition(v);
+    const rows = await (em ?? this.dataSource.manager).query(`SELECT ${ITEM_COLUMNS} FROM list_item i WHERE ${cond.sql} AND i.item_code = $3`, [...cond.params, itemCode]);
+    return rows.length ? itemRowToModel(rows[0]) : undefined;
+  }
+
   /** Citations of many items at once, with the provision text where the catalogue has it. */
   async citationsOf(itemIds: readonly string[], em?: EntityManager): Promise<Map<string, CitationModel[]>> {
     const rows: Record<string, any>[] = itemIds.length

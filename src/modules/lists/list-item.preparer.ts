@@ -4,6 +4,7 @@ import { BodiesService } from '../bodies/bodies.service.js';
 import type { BodyEntity } from '../bodies/body.entity.js';
 import { parseLegalBasis } from '../legal/citation-parser.js';
 import { LegalService, type ResolvedCitation } from '../legal/legal.service.js';
+import { normalizeName } from '../../common/text-input.js';
 import { regionPrefix } from '../regions/region-code.js';
 import type { ListKind } from './duty-list.entity.js';
 import { ACCOUNTABLE_BODY, belongsTo, bodyNamesOf, CONTENT_FIELDS, ITEM_CODE, ITEM_LIMITS, SECTION_LABEL, type ItemContent, type PrepareContext } from './item-fields.js';
@@ -46,20 +47,28 @@ export class ListItemPreparer {
   ): Promise<PreparedResult[]> {
     const names = new Set(inputs.flatMap((i) => bodyNamesOf(i as unknown as Record<string, unknown>)));
     const bodies = await this.bodies.findByNames(list.regionCode, [...names], em);
+    const unknown = [...names].filter((n) => !bodies.has(normalizeName(n)));
+    const suggestions = await this.bodies.suggestFor(list.regionCode, unknown, em);
     const parsed = inputs.map((i) => (typeof i.legalBasis === 'string' && i.legalBasis.length <= ITEM_LIMITS.text ? parseLegalBasis(i.legalBasis) : []));
     const resolved = await this.legal.resolveCitations(parsed.flat(), asOf, em);
     let offset = 0;
     return inputs.map((input, index) => {
       const citations = resolved.slice(offset, offset + parsed[index].length);
       offset += parsed[index].length;
-      return validate(input, list, bodies, citations);
+      return validate(input, list, bodies, citations, suggestions);
     });
   }
 }
 
-function validate(input: ListItemInput, list: { kind: ListKind; regionCode: string }, bodies: Map<string, BodyEntity>, citations: ResolvedCitation[]): PreparedResult {
+function validate(
+  input: ListItemInput,
+  list: { kind: ListKind; regionCode: string },
+  bodies: Map<string, BodyEntity>,
+  citations: ResolvedCitation[],
+  suggestions: ReadonlyMap<string, readonly string[]>,
+): PreparedResult {
   const errors: FieldError[] = [];
-  const ctx: PrepareContext = { bodies, resolvedBodies: new Map(), fail: (field, message) => errors.push({ field, message }) };
+  const ctx: PrepareContext = { bodies, suggestions, resolvedBodies: new Map(), fail: (field, message) => errors.push({ field, message }) };
   const given = input as unknown as Record<string, unknown>;
   const present = (v: unknown) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0);
 

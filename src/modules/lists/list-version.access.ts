@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { coversRegion, type Actor } from '../../auth/actor.js';
+import { coversRegion, scopeWords, type Actor } from '../../auth/actor.js';
 import { conflict, DomainError, forbidden, notFound } from '../../common/domain-error.js';
 import { isUuid } from '../../common/ids.js';
 import { ListVersionEntity, type VersionStatus } from './list-version.entity.js';
@@ -24,7 +24,7 @@ export async function lockVersionForWrite(em: EntityManager, actor: Actor, id: s
     : null;
   if (!version || !coversRegion(actor, version.regionCode)) {
     if (actor.role === 'ADMIN') throw notFound('未找到该清单版本');
-    throw forbidden('无权操作该清单版本（不在您的管辖区划内或不存在）');
+    throw forbidden(`无权操作该清单版本：它不在${scopeWords(actor)} 内，或不存在`);
   }
   return version;
 }

@@ -1,5 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { DutyListEntity, type ListKind } from './duty-list.entity.js';
+import type { GateException, StoredGateFinding } from './gate-findings.js';
 
 export const VERSION_STATUSES = ['DRAFT', 'IN_REVIEW', 'APPROVED', 'PUBLISHED', 'SUPERSEDED'] as const;
 export type VersionStatus = (typeof VERSION_STATUSES)[number];
@@ -52,6 +53,18 @@ export class ListVersionEntity {
 
   @Column({ type: 'text', nullable: true })
   changeReason: string | null;
+
+  /** Free text beside the change reason (which is one of CHANGE_REASONS). */
+  @Column({ type: 'text', nullable: true })
+  changeNote: string | null;
+
+  /** Per item code of a draft: why the editor passes its gate findings on to the reviewer (see gate-findings.ts). */
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  gateExceptions: Record<string, GateException>;
+
+  /** The gate findings as they stood when the draft was submitted; null before (and for versions submitted before the gates). */
+  @Column({ type: 'jsonb', nullable: true })
+  gateFindings: StoredGateFinding[] | null;
 
   @Column({ type: 'uuid', nullable: true })
   basedOnId: string | null;

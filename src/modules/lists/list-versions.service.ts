@@ -1,25 +1,52 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { can, coversRegion, type Actor } from '../../auth/actor.js';
+import { coversRegion, outOfScope, requireRole, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput, conflict, forbidden } from '../../common/domain-error.js';
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
-import { checkText } from '../../common/text-input.js';
+import { checkText, clip } from '../../common/text-input.js';
 import { AuditService } from '../audit/audit.service.js';
 import { countyOf } from '../regions/region-code.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
 import { ITEM_CODE_RE, ListItemPreparer, type PreparedItem } from './list-item.preparer.js';
+import { bodyIdsOf, CONTENT_FIELDS, contentToInput, type ItemContent } from './item-fields.js';
+import { gateFindings, withExceptions, type GateFinding, type GateItem, type StoredGateFinding } from './gate-findings.js';
 import { ItemRepository, type DraftWrite } from './item.repository.js';
 import { toVersionModel } from './list-read.service.js';
 import { translateDatabaseError } from '../../database/database-errors.js';
 import { lockVersionForWrite, requireRevision, requireStatus } from './list-version.access.js';
 import { ListVersionEntity } from './list-version.entity.js';
 import { ReadCache } from '../../common/read-cache.js';
-import type { ListItemInput, ListItemModel, ListVersionModel } from './list.model.js';
+import type { ListItemInput, ListItemModel, ListItemPatch, ListVersionModel } from './list.model.js';
+import { BodiesService } from '../bodies/bodies.service.js';
 
+/**
+ * Why a version is made, one of a closed set (the schema's descriptions and the errors list them):
+ * 立改废释 (laws enacted, amended, repealed or interpreted), 职责准入 (a task admitted), 乡镇申请 (the
+ * township asked), 其他 (anything else). Free text goes in the version's `changeNote`.
+ */
 export const CHANGE_REASONS = ['立改废释', '职责准入', '乡镇申请', '其他'] as const;
+export const CHANGE_REASONS_TEXT = CHANGE_REASONS.join('、');
+
+/** The change reason given (default 其他), or BAD_USER_INPUT listing the allowed values. */
+export function checkChangeReason(changeReason: string | null | undefined): string {
+  const reason = changeReason?.trim() || '其他';
+  if (!(CHANGE_REASONS as readonly string[]).includes(reason))
+    throw badInput('changeReason', `调整原因“${clip(reason)}”无效，应为：${CHANGE_REASONS_TEXT}（其他说明请填在 changeNote 中）`, { allowed: [...CHANGE_REASONS] });
+  return reason;
+}
+
+/** The free-text note beside the change reason: null when empty. */
+export function checkChangeNote(note: string | null | undefined): string | null {
+  const checked = checkText(note, { max: 2000, kind: 'text' });
+  if (!checked.ok) throw badInput('changeNote', `调整说明${checked.problem}（不超过2000个字符）`);
+  return checked.value;
+}
+
+/** A field of an item that `updateItem` may change: every input property of the item fields but the code. */
+export const PATCHABLE_FIELDS: readonly string[] = CONTENT_FIELDS.map((f) => f.inputKey).filter((k): k is string => !!k);
 
 const actorName = (actor: Actor) => actor.username ?? 'system';
 
@@ -37,6 +64,7 @@ export class ListVersionsService {
     private readonly items: ItemRepository,
     private readonly audit: AuditService,
     private readonly readCache: ReadCache,
+    private readonly bodies: BodiesService,
   ) {}
 
   /** Runs in the caller's transaction when given one (demo data, import), else in a new one. */
@@ -49,20 +77,26 @@ export class ListVersionsService {
   }
 
   private requirePermission(actor: Actor, permission: Permission): void {
-    if (!can(actor, permission)) throw forbidden();
+    requireRole(actor, permission);
   }
 
   /** Version n+1 of a township's list, based on its latest published version (the one in force or scheduled). */
-  async createDraft(actor: Actor, regionInput: string, kind: ListKind, changeReason: string | null | undefined, outer?: EntityManager): Promise<ListVersionModel> {
+  async createDraft(
+    actor: Actor,
+    regionInput: string,
+    kind: ListKind,
+    changeReason: string | null | undefined,
+    outer?: EntityManager,
+    changeNote?: string | null,
+  ): Promise<ListVersionModel> {
     this.requirePermission(actor, Permission.EDIT_LISTS);
     if (!LIST_KINDS.includes(kind)) throw badInput('kind', `清单类型“${kind}”无效`);
-    const reason = changeReason?.trim() || '其他';
-    if (!(CHANGE_REASONS as readonly string[]).includes(reason))
-      throw badInput('changeReason', `调整原因应为：${CHANGE_REASONS.join('、')}`);
+    const reason = checkChangeReason(changeReason);
+    const note = checkChangeNote(changeNote);
     return this.transaction(async (em) => {
       const region = await this.regions.requireRegion(regionInput, 'regionCode', em);
       if (region.level !== 'TOWNSHIP') throw badInput('regionCode', `清单只能为乡镇（街道）建立，“${region.name}”不是乡镇级区划`);
-      if (!coversRegion(actor, region.code)) throw forbidden(`“${region.name}”不在您的管辖区划内`);
+      if (!coversRegion(actor, region.code)) throw outOfScope(actor, `“${region.name}”（${region.code.slice(0, 9)}）`);
       await em.query(
         `INSERT INTO duty_list (region_code, county_code, kind) VALUES ($1, $2, $3) ON CONFLICT (region_code, kind) DO NOTHING`,
         [region.code, countyOf(region.code), kind],
@@ -81,16 +115,125 @@ export class ListVersionsService {
         number: (versions[0]?.number ?? 0) + 1,
         status: 'DRAFT',
         changeReason: reason,
+        changeNote: note,
         basedOnId: basedOn?.id ?? null,
         createdBy: actorName(actor),
         revision: 0,
       }));
       await this.audit.record(em, actor, {
         action: 'createDraft', entityType: 'ListVersion', entityId: draft.id, regionCode: region.code,
-        after: { number: draft.number, kind, status: 'DRAFT', changeReason: reason, basedOnId: draft.basedOnId },
+        after: { number: draft.number, kind, status: 'DRAFT', changeReason: reason, changeNote: note, basedOnId: draft.basedOnId },
       });
       return toVersionModel(draft);
     }, outer);
+  }
+
+  /**
+   * Changes only the given fields of an item of a draft (`patch`: a field absent is kept, a field
+   * given as null is cleared), then validates the whole item as `saveItem` does. The item is the
+   * draft's: its pending row, or the row in force that the draft carries.
+   */
+  async updateItem(actor: Actor, versionId: string, itemCode: string, patch: ListItemPatch, expectedRevision?: number | null): Promise<ListItemModel> {
+    this.requirePermission(actor, Permission.EDIT_LISTS);
+    if (typeof itemCode !== 'string' || !ITEM_CODE_RE.test(itemCode))
+      throw badInput('itemCode', '事项编码格式不正确：只能含字母、数字和 - _ .，不超过64位');
+    const given = Object.entries(patch ?? {}).filter(([, v]) => v !== undefined);
+    const unknown = given.filter(([k]) => !PATCHABLE_FIELDS.includes(k));
+    if (unknown.length) throw badInput(unknown[0][0], `「${unknown[0][0]}」不是可修改的事项字段`);
+    if (!given.length) throw badInput('patch', '没有要修改的字段：patch 至少应含一个字段');
+    return this.transaction(async (em) => {
+      const version = await lockVersionForWrite(em, actor, versionId);
+      requireStatus(version, 'DRAFT', '修改');
+      requireRevision(version, expectedRevision);
+      const current = await this.items.itemOfVersion(version, itemCode, em);
+      if (!current) throw badInput('itemCode', `本草稿中没有事项“${itemCode}”`);
+      const names = await this.bodies.namesOf(bodyIdsOf([current as unknown as ItemContent]), em);
+      const input = { ...contentToInput(itemCode, current as unknown as ItemContent, names), ...Object.fromEntries(given) } as unknown as ListItemInput;
+      const [result] = await this.preparer.prepare([input], version, todayInChina(), em);
+      if (!result.ok) {
+        const [first] = result.errors;
+        throw badInput(first.field, `「${first.field}」${first.message}`, { errors: result.errors });
+      }
+      const [{ item: row }] = await this.items.writeDraftItems(em, version, [result.item], true);
+      await this.bumpRevision(em, version);
+      await this.audit.record(em, actor, {
+        action: 'updateItem', entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode,
+        before: Object.fromEntries(given.map(([k]) => [k, (contentToInput(itemCode, current as unknown as ItemContent, names) as Record<string, unknown>)[k] ?? null])),
+        after: { itemCode, ...Object.fromEntries(given), revision: version.revision },
+      });
+      return row!;
+    });
+  }
+
+  // ---------------------------------------------------------------- gates
+
+  /** What the gates read of a version's items (with their citations). */
+  private async gateItems(version: ListVersionEntity, em?: EntityManager): Promise<GateItem[]> {
+    const items = await this.items.allItems(version, em);
+    const citations = await this.items.citationsOf(items.map((i) => i.id), em);
+    return items.map((i) => ({ itemCode: i.itemCode, name: i.name, section: i.section, subItem: i.subItem, legalBasis: i.legalBasis, citations: citations.get(i.id) ?? [] }));
+  }
+
+  /**
+   * The gate findings of a version as its reader sees them: a draft's as they stand now, with the
+   * reasons recorded so far; a submitted version's as they stood at submission (null when it was
+   * submitted before the gates existed).
+   */
+  async gateFindingsOf(version: ListVersionEntity | ListVersionModel): Promise<StoredGateFinding[] | null> {
+    const v = version as ListVersionEntity;
+    if (v.status === 'DRAFT') return withExceptions(gateFindings(await this.gateItems(v)), v.gateExceptions ?? {});
+    return v.gateFindings ?? null;
+  }
+
+  /**
+   * Records why an item of a draft may go to review despite its gate findings (no legal basis, a
+   * duplicate name, an unresolved citation): the reviewer sees the findings with this reason.
+   */
+  /** A draft's gate findings now, inside the caller's transaction (the demo data records its reasons with them). */
+  async draftFindings(version: ListVersionEntity, em: EntityManager): Promise<GateFinding[]> {
+    return gateFindings(await this.gateItems(version, em));
+  }
+
+  async recordGateException(
+    actor: Actor,
+    versionId: string,
+    itemCode: string,
+    reason: string,
+    expectedRevision?: number | null,
+    outer?: EntityManager,
+  ): Promise<ListVersionModel> {
+    this.requirePermission(actor, Permission.EDIT_LISTS);
+    const checked = checkText(reason, { max: 1000, kind: 'text', required: true });
+    if (!checked.ok || !checked.value) throw badInput('reason', `说明理由${checked.ok ? '不能为空' : checked.problem}（不超过1000个字符）`);
+    return this.transaction(async (em) => {
+      const version = await lockVersionForWrite(em, actor, versionId);
+      requireStatus(version, 'DRAFT', '修改');
+      requireRevision(version, expectedRevision);
+      const findings = gateFindings(await this.gateItems(version, em)).filter((f) => f.itemCode === itemCode);
+      if (!findings.length) throw badInput('itemCode', `本草稿中的事项“${itemCode}”没有需要说明理由的问题（或本草稿中没有该事项）`);
+      const before = version.gateExceptions?.[itemCode]?.reason ?? null;
+      const exceptions = { ...(version.gateExceptions ?? {}), [itemCode]: { reason: checked.value!, by: actorName(actor), at: new Date().toISOString() } };
+      return this.update(em, actor, 'recordGateException', version, { gateExceptions: exceptions, revision: version.revision + 1 }, {
+        before: { itemCode, reason: before },
+        after: { itemCode, reason: checked.value, findings: findings.map((f) => f.kind), revision: version.revision + 1 },
+      });
+    }, outer);
+  }
+
+  async clearGateException(actor: Actor, versionId: string, itemCode: string, expectedRevision?: number | null): Promise<ListVersionModel> {
+    this.requirePermission(actor, Permission.EDIT_LISTS);
+    return this.transaction(async (em) => {
+      const version = await lockVersionForWrite(em, actor, versionId);
+      requireStatus(version, 'DRAFT', '修改');
+      requireRevision(version, expectedRevision);
+      const before = version.gateExceptions?.[itemCode];
+      if (!before) throw badInput('itemCode', `本草稿没有为事项“${itemCode}”登记的理由`);
+      const { [itemCode]: _removed, ...rest } = version.gateExceptions;
+      return this.update(em, actor, 'clearGateException', version, { gateExceptions: rest, revision: version.revision + 1 }, {
+        before: { itemCode, reason: before.reason },
+        after: { itemCode, reason: null, revision: version.revision + 1 },
+      });
+    });
   }
 
   /** Creates or replaces an item of a draft by itemCode. */
@@ -161,7 +304,12 @@ export class ListVersionsService {
       const version = await lockVersionForWrite(em, actor, versionId);
       requireStatus(version, 'DRAFT', '提交审核');
       if ((await this.items.countItems(version, {}, em)) === 0) throw conflict('清单没有任何事项，不能提交审核');
-      return this.update(em, actor, 'submitForReview', version, { status: 'IN_REVIEW', submittedBy: actorName(actor), submittedAt: new Date(), revision: version.revision + 1 });
+      const findings = withExceptions(gateFindings(await this.gateItems(version, em)), version.gateExceptions ?? {});
+      const blockers = findings.filter((f) => !f.exceptionReason);
+      if (blockers.length) throw gateConflict(blockers);
+      return this.update(em, actor, 'submitForReview', version, {
+        status: 'IN_REVIEW', submittedBy: actorName(actor), submittedAt: new Date(), revision: version.revision + 1, gateFindings: findings,
+      });
     }, outer);
   }
 
@@ -227,12 +375,29 @@ export class ListVersionsService {
   }
 
   /** Changes a version's own fields and records the change (before and after of those fields). */
-  private async update(em: EntityManager, actor: Actor, action: string, version: ListVersionEntity, changes: Partial<ListVersionEntity>): Promise<ListVersionModel> {
-    await em.getRepository(ListVersionEntity).update({ id: version.id }, changes);
-    const before = Object.fromEntries(Object.keys(changes).map((k) => [k, version[k as keyof ListVersionEntity] ?? null]));
-    await this.audit.record(em, actor, { action, entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode, before, after: changes });
+  private async update(
+    em: EntityManager,
+    actor: Actor,
+    action: string,
+    version: ListVersionEntity,
+    changes: Partial<ListVersionEntity>,
+    recorded?: { before: Record<string, unknown>; after: Record<string, unknown> },
+  ): Promise<ListVersionModel> {
+    await em.getRepository(ListVersionEntity).update({ id: version.id }, changes as Parameters<ReturnType<EntityManager['getRepository']>['update']>[1]);
+    const before = recorded?.before ?? Object.fromEntries(Object.keys(changes).map((k) => [k, version[k as keyof ListVersionEntity] ?? null]));
+    await this.audit.record(em, actor, { action, entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode, before, after: recorded?.after ?? changes });
     return toVersionModel({ ...version, ...changes } as ListVersionEntity);
   }
+}
+
+/** CONFLICT listing the findings that have no recorded reason (the first ten in the message, all in `findings`). */
+function gateConflict(blockers: readonly GateFinding[]) {
+  const shown = blockers.slice(0, 10).map((f) => f.message).join('；');
+  const more = blockers.length > 10 ? `；另有${blockers.length - 10}项` : '';
+  return conflict(
+    `草稿有${blockers.length}项问题未说明理由，不能提交审核：${shown}${more}。请修改事项，或用 recordGateException 逐项说明理由后再提交`,
+    { findings: blockers.map((f) => ({ itemCode: f.itemCode, kind: f.kind, message: f.message })) },
+  );
 }
 
 function checkOpinion(opinion: string | null | undefined, required: boolean): string | null {

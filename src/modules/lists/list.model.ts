@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType, OmitType, PartialType, registerEnumType } from '@nestjs/graphql';
 import { AdminSchemaScope } from '../../common/admin-schema-scope.js';
 import { LocalDateScalar } from '../../common/local-date.scalar.js';
 import { BodyModel } from '../bodies/body.model.js';
@@ -16,6 +16,7 @@ import {
 } from './list-item.entity.js';
 import { VERSION_STATUSES, type VersionStatus } from './list-version.entity.js';
 import type { ItemContent, ItemInputValues } from './item-fields.js';
+import { GATE_KINDS, type GateKind } from './gate-findings.js';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 export const ListKindEnum = enumOf(LIST_KINDS);
@@ -30,6 +31,25 @@ registerEnumType(PowerCategoryEnum, { name: 'PowerCategory' });
 registerEnumType(PowerSourceEnum, { name: 'PowerSource', description: 'STATUTORY 法定 / DELEGATED 赋权 / ENTRUSTED 委托' });
 registerEnumType(VersionStatusEnum, { name: 'VersionStatus' });
 registerEnumType(TownshipRoleEnum, { name: 'TownshipRole' });
+export const GateKindEnum = enumOf(GATE_KINDS);
+registerEnumType(GateKindEnum, {
+  name: 'GateKind',
+  description: 'NO_LEGAL_BASIS 无实施依据 / DUPLICATE_NAME 同一部分中事项名称重复 / UNRESOLVED_CITATION 依据无法在法规库中找到',
+});
+
+@ObjectType('GateFinding', { description: '提交审核前的检查结果：导入时为警告，提交审核时须修改事项或逐项说明理由（recordGateException）' })
+export class GateFindingModel {
+  @Field()
+  itemCode: string;
+  @Field()
+  name: string;
+  @Field(() => GateKindEnum)
+  kind: GateKind;
+  @Field({ description: 'in Chinese, for the editor and the reviewer' })
+  message: string;
+  @Field(() => String, { nullable: true, description: '编辑人员登记的理由；null: 未说明（草稿不能提交审核）' })
+  exceptionReason: string | null;
+}
 
 @ObjectType('Citation')
 export class CitationModel {
@@ -156,8 +176,15 @@ export class ListVersionModel {
   approvalDocNumber: string | null;
   @Field(() => String, { nullable: true })
   reviewOpinion: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '调整原因，取值之一：立改废释、职责准入、乡镇申请、其他' })
   changeReason: string | null;
+  @Field(() => String, { nullable: true, description: '调整说明（自由文字）' })
+  changeNote?: string | null;
+  @Field(() => [GateFindingModel], {
+    nullable: true,
+    description: '检查结果（无实施依据、同一部分重名、依据无法解析）及编辑登记的理由：草稿为当前结果，已提交的版本为提交时的结果；null: 提交于检查上线之前',
+  })
+  gateFindings?: GateFindingModel[] | null;
   @Field(() => ListVersionModel, { nullable: true })
   basedOn?: ListVersionModel | null;
   @Field(() => Int, { description: 'bumps on every change to a draft; see expectedRevision' })
@@ -256,6 +283,13 @@ export class ListItemInput {
   keywords?: string[] | null;
 }
 
+/**
+ * The fields `updateItem` changes: every field of ListItemInput but the item code, each optional.
+ * A field left out is kept; a field given as null is cleared (a required one is then refused).
+ */
+@InputType('ListItemPatch', { registerIn: () => AdminSchemaScope, description: 'updateItem：只修改给出的字段；未给出的字段保持不变，给出 null 则清空' })
+export class ListItemPatch extends PartialType(OmitType(ListItemInput, ['itemCode'] as const, InputType), InputType) {}
+
 // The classes above are checked against the item fields (item-fields.ts) by the compiler: the model
 // holds every field's stored value and the input every field's input property. Their GraphQL fields
 // are checked by test/e2e/schema.e2e.spec.ts.
@@ -264,5 +298,8 @@ type ItemModelChecked = Missing<ItemContent, ListItemModel> extends never ? (Lis
 type ItemInputChecked = [Missing<ItemInputValues, ListItemInput>, Missing<ListItemInput, ItemInputValues>] extends [never, never]
   ? ListItemInput extends ItemInputValues ? true : 'ListItemInput: a field has another type'
   : Missing<ItemInputValues, ListItemInput> | Missing<ListItemInput, ItemInputValues>;
+type PatchChecked = [Missing<Omit<ItemInputValues, 'itemCode'>, ListItemPatch>, Missing<ListItemPatch, Omit<ItemInputValues, 'itemCode'>>] extends [never, never]
+  ? true
+  : Missing<Omit<ItemInputValues, 'itemCode'>, ListItemPatch> | Missing<ListItemPatch, Omit<ItemInputValues, 'itemCode'>>;
 type Holds<T extends true> = T;
-export type ItemClassesMatchFields = [Holds<ItemModelChecked>, Holds<ItemInputChecked>];
+export type ItemClassesMatchFields = [Holds<ItemModelChecked>, Holds<ItemInputChecked>, Holds<PatchChecked>];

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BodiesModule } from '../bodies/bodies.module.js';
 import { LegalModule } from '../legal/legal.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
+import { BodyMergeService } from './body-merge.service.js';
 import { ItemRepository } from './item.repository.js';
 import { ListItemPreparer } from './list-item.preparer.js';
 import { ListReadService } from './list-read.service.js';
@@ -9,7 +10,7 @@ import { ListVersionsService } from './list-versions.service.js';
 
 @Module({
   imports: [RegionsModule, BodiesModule, LegalModule],
-  providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer],
-  exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer],
+  providers: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService],
+  exports: [ItemRepository, ListReadService, ListVersionsService, ListItemPreparer, BodyMergeService],
 })
 export class ListsModule {}

@@ -14,12 +14,15 @@ import { RegionsService } from '../regions/regions.service.js';
 import type { ListKind } from './duty-list.entity.js';
 import type { ListSection, PowerCategory } from './list-item.entity.js';
 import { ListReadService, readScopeFor } from './list-read.service.js';
-import { ListVersionsService } from './list-versions.service.js';
+import { CHANGE_REASONS_TEXT, ListVersionsService } from './list-versions.service.js';
+import { BodyMergeService } from './body-merge.service.js';
 import {
   CitationModel,
   CooperatingDutyModel,
+  GateFindingModel,
   ListItemConnectionModel,
   ListItemInput,
+  ListItemPatch,
   ListItemModel,
   ListKindEnum,
   ListSectionEnum,
@@ -37,6 +40,7 @@ export class ListVersionsQueryResolver {
     private readonly reads: ListReadService,
     private readonly regionsService: RegionsService,
     @Inject(QUANZE_CONFIG) private readonly config: QuanzeConfig,
+    private readonly versions: ListVersionsService,
   ) {}
 
   @Query(() => ListVersionModel, { nullable: true })
@@ -79,6 +83,11 @@ export class ListVersionsQueryResolver {
   @ResolveField(() => RegionModel)
   region(@Parent() v: ListVersionModel, @Context() ctx: GraphQLRequestContext) {
     return regionLoader(ctx, this.regionsService).load(v.regionCode);
+  }
+
+  @ResolveField(() => [GateFindingModel], { nullable: true })
+  gateFindings(@Parent() v: ListVersionModel) {
+    return this.versions.gateFindingsOf(v);
   }
 
   @ResolveField(() => ListVersionModel, { nullable: true })
@@ -138,13 +147,17 @@ export class ListsAdminResolver {
   createDraft(
     @Args('regionCode') regionCode: string,
     @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
-    @Args('changeReason', { type: () => String, nullable: true }) changeReason: string | null,
+    @Args('changeReason', { type: () => String, nullable: true, description: `调整原因，取值之一：${CHANGE_REASONS_TEXT}（默认 其他）；自由文字请填 changeNote` }) changeReason: string | null,
+    @Args('changeNote', { type: () => String, nullable: true, description: '调整说明（自由文字，不超过2000个字符）' }) changeNote: string | null,
     @Context() ctx: GraphQLRequestContext,
   ) {
-    return this.versions.createDraft(ctx.actor, regionCode, kind, changeReason);
+    return this.versions.createDraft(ctx.actor, regionCode, kind, changeReason, undefined, changeNote);
   }
 
-  @Mutation(() => ListItemModel, { description: 'create or replace by itemCode; a stale expectedRevision gets VERSION_CONFLICT' })
+  @Mutation(() => ListItemModel, {
+    description:
+      'Create or replace by itemCode: the input is the whole item, and every field it leaves out is cleared (to change some fields only, use updateItem). A stale expectedRevision gets VERSION_CONFLICT.',
+  })
   @RequirePermission(Permission.EDIT_LISTS)
   saveItem(
     @Args('versionId', { type: () => ID }) versionId: string,
@@ -153,6 +166,45 @@ export class ListsAdminResolver {
     @Context() ctx: GraphQLRequestContext,
   ) {
     return this.versions.saveItem(ctx.actor, versionId, input, expectedRevision);
+  }
+
+  @Mutation(() => ListItemModel, {
+    description: 'Changes only the fields given in patch (absent: kept; null: cleared) of an item of the draft, then validates the whole item as saveItem does. A stale expectedRevision gets VERSION_CONFLICT.',
+  })
+  @RequirePermission(Permission.EDIT_LISTS)
+  updateItem(
+    @Args('versionId', { type: () => ID }) versionId: string,
+    @Args('itemCode') itemCode: string,
+    @Args('patch') patch: ListItemPatch,
+    @Args('expectedRevision', { type: () => Int, nullable: true }) expectedRevision: number | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.updateItem(ctx.actor, versionId, itemCode, patch, expectedRevision);
+  }
+
+  @Mutation(() => ListVersionModel, {
+    description: '为草稿中有检查问题（无实施依据、同一部分重名、依据无法解析）的事项登记理由：登记后可提交审核，审核人员在 gateFindings 中看到理由',
+  })
+  @RequirePermission(Permission.EDIT_LISTS)
+  recordGateException(
+    @Args('versionId', { type: () => ID }) versionId: string,
+    @Args('itemCode') itemCode: string,
+    @Args('reason') reason: string,
+    @Args('expectedRevision', { type: () => Int, nullable: true }) expectedRevision: number | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.recordGateException(ctx.actor, versionId, itemCode, reason, expectedRevision);
+  }
+
+  @Mutation(() => ListVersionModel, { description: '撤销为草稿中某事项登记的理由' })
+  @RequirePermission(Permission.EDIT_LISTS)
+  clearGateException(
+    @Args('versionId', { type: () => ID }) versionId: string,
+    @Args('itemCode') itemCode: string,
+    @Args('expectedRevision', { type: () => Int, nullable: true }) expectedRevision: number | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.clearGateException(ctx.actor, versionId, itemCode, expectedRevision);
   }
 
   @Mutation(() => Boolean)
@@ -166,7 +218,9 @@ export class ListsAdminResolver {
     return this.versions.removeItem(ctx.actor, versionId, itemCode, expectedRevision);
   }
 
-  @Mutation(() => ListVersionModel)
+  @Mutation(() => ListVersionModel, {
+    description: 'DRAFT → IN_REVIEW. Refused (CONFLICT, extensions.findings) while an item has a gate finding without a reason recorded by recordGateException.',
+  })
   @RequirePermission(Permission.EDIT_LISTS)
   submitForReview(@Args('versionId', { type: () => ID }) versionId: string, @Context() ctx: GraphQLRequestContext) {
     return this.versions.submitForReview(ctx.actor, versionId);
@@ -201,5 +255,25 @@ export class ListsAdminResolver {
     @Context() ctx: GraphQLRequestContext,
   ) {
     return this.versions.publishVersion(ctx.actor, versionId, effectiveFrom, approvalDocNumber);
+  }
+}
+
+/** Merging two bodies that are one: it moves references in list drafts, so the lists module owns it (admin endpoint). */
+@Resolver()
+export class BodyMergeAdminResolver {
+  constructor(private readonly merges: BodyMergeService) {}
+
+  @Mutation(() => BodyModel, {
+    description:
+      '把 mergeId 主体合并到 keepId 主体（同一县）：草稿中的引用改为 keepId；已发布的事项不变，被合并的主体保留为记录（mergedInto），其名称和别名此后解析为 keepId。ADMIN，或辖区内的 EDITOR；审核中或已审核通过的版本引用它时拒绝（CONFLICT）',
+  })
+  @RequirePermission(Permission.MANAGE_COUNTY_BODIES)
+  mergeBodies(
+    @Args('keepId', { type: () => ID }) keepId: string,
+    @Args('mergeId', { type: () => ID }) mergeId: string,
+    @Args('reason') reason: string,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.merges.mergeBodies(ctx.actor, keepId, mergeId, reason);
   }
 }
