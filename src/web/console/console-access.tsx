@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { can, type Actor } from '../../auth/actor.js';
+import { requireRole, type Actor } from '../../auth/actor.js';
 import { AuthService } from '../../auth/auth.service.js';
 import type { Permission } from '../../auth/permissions.js';
 import { errorAnswer, setErrorHeaders } from '../../common/error-response.js';
@@ -93,7 +93,7 @@ export class ConsoleGuard implements CanActivate {
     if (!open && !actor) throw new SignInRequired(touched === 'expired' || (!!sessionId && !session), req.method === 'GET' ? req.originalUrl : '/console');
     if (req.method === 'POST' && !meta<boolean>(CSRF_AFTER_UPLOAD)) this.requireCsrf(req);
     const permission = meta<Permission | undefined>(PERMISSION);
-    if (permission && actor && !can(actor, permission)) throw forbidden();
+    if (permission && actor) requireRole(actor, permission);
     return true;
   }
 

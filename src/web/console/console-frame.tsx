@@ -151,6 +151,11 @@ export const DONE_MESSAGES: Record<string, string> = {
   passwordReset: '密码已重置，该用户需用新密码重新登录。',
   bodyCreated: '主体已登记。',
   bodyRenamed: '主体已改名。',
+  bodiesMerged: '主体已合并。',
+  aliasAdded: '别名已登记。',
+  aliasRemoved: '别名已删除。',
+  gateReasonRecorded: '理由已登记。',
+  gateReasonCleared: '理由已撤销。',
   synonymSaved: '同义词已保存。',
   synonymRemoved: '同义词已删除。',
 };

@@ -12,7 +12,7 @@ import { bodyIdsOf, contentToInput } from '../../modules/lists/item-fields.js';
 import { ListReadService, readScopeFor } from '../../modules/lists/list-read.service.js';
 import { itemToSheetRow, rowToItemInput } from '../../modules/lists/list-sheet.js';
 import { ListVersionsService } from '../../modules/lists/list-versions.service.js';
-import type { ListItemModel, ListVersionModel } from '../../modules/lists/list.model.js';
+import type { ListItemModel, ListItemPatch, ListVersionModel } from '../../modules/lists/list.model.js';
 import { RegionsService } from '../../modules/regions/regions.service.js';
 import { sendPage } from '../html-response.js';
 import { WebAssets } from '../web-assets.js';
@@ -178,8 +178,13 @@ export class ConsoleListsController {
       v.basedOnId ? this.reads.findVersion(scope, v.basedOnId) : Promise.resolve(null),
     ]);
     const diff = basedOn ? await this.reads.diff(scope, basedOn.id, v.id) : null;
-    const names = await this.bodies.namesOf(bodyIdsOf(items));
-    sendPage(res, <VersionPage view={viewOf(this.assets, req)} version={v} region={region} items={items} bodyNames={names} basedOn={basedOn} diff={diff} forms={forms} done={forms.done} />, NO_STORE, forms.status);
+    const [names, findings] = await Promise.all([this.bodies.namesOf(bodyIdsOf(items)), this.versions.gateFindingsOf(v)]);
+    sendPage(
+      res,
+      <VersionPage view={viewOf(this.assets, req)} version={v} region={region} items={items} bodyNames={names} basedOn={basedOn} diff={diff} findings={findings ?? []} forms={forms} done={forms.done} />,
+      NO_STORE,
+      forms.status,
+    );
   }
 
   /** A refused action on the version page: the page again, the message at the form that asked. */
@@ -232,6 +237,29 @@ export class ConsoleListsController {
       res.redirect(303, `/console/versions/${id}?done=published`);
     } catch (e) {
       await this.refused(req, res, id, 'publish', e);
+    }
+  }
+
+  /** A reason for an item's gate findings (no legal basis, a duplicate name, an unresolved citation), so that the draft can go to review. */
+  @Post('versions/:id/gates/:code')
+  @ConsolePermission(Permission.EDIT_LISTS)
+  async recordGateReason(@Req() req: ConsoleRequest, @Res() res: Response, @Param('id') id: string, @Param('code') code: string, @Body() body: Record<string, string>) {
+    try {
+      await this.versions.recordGateException(req.consoleActor!, id, code, body.reason ?? '', revisionOf(body.expectedRevision));
+      res.redirect(303, `/console/versions/${id}?done=gateReasonRecorded#gates`);
+    } catch (e) {
+      await this.refused(req, res, id, `gate:${code}`, e);
+    }
+  }
+
+  @Post('versions/:id/gates/:code/clear')
+  @ConsolePermission(Permission.EDIT_LISTS)
+  async clearGateReason(@Req() req: ConsoleRequest, @Res() res: Response, @Param('id') id: string, @Param('code') code: string, @Body() body: Record<string, string>) {
+    try {
+      await this.versions.clearGateException(req.consoleActor!, id, code, revisionOf(body.expectedRevision));
+      res.redirect(303, `/console/versions/${id}?done=gateReasonCleared#gates`);
+    } catch (e) {
+      await this.refused(req, res, id, `gate:${code}`, e);
     }
   }
 
@@ -294,8 +322,13 @@ export class ConsoleListsController {
       if (editing) {
         item = await this.findItem(v, editing);
         const before = await this.cellsOf(item);
-        if (formFields(v.kind).every((f) => (before[f.field] ?? '').trim() === cells[f.field].trim()))
-          return res.redirect(303, `/console/versions/${id}?done=unchanged#item-${encodeURIComponent(editing)}`);
+        const changed = formFields(v.kind).filter((f) => f.field !== 'itemCode' && (before[f.field] ?? '').trim() !== cells[f.field].trim());
+        if (!changed.length) return res.redirect(303, `/console/versions/${id}?done=unchanged#item-${encodeURIComponent(editing)}`);
+        // updateItem: only the fields the form changed, read from their cells as an import reads them.
+        const input = rowToItemInput(cells) as unknown as Record<string, unknown>;
+        const patch = Object.fromEntries(changed.map((f) => [f.field, input[f.field] ?? null])) as ListItemPatch;
+        await this.versions.updateItem(actor, id, editing, patch, expectedRevision);
+        return res.redirect(303, `/console/versions/${id}?done=saved#item-${encodeURIComponent(editing)}`);
       } else if ((await this.reads.allItems(v)).some((i) => i.itemCode === cells.itemCode.trim())) {
         throw badInput('itemCode', `本版本已有事项编码“${cells.itemCode.trim()}”：要修改它，请在事项列表中点“修改”`);
       }

@@ -377,6 +377,7 @@ export function VersionPage({
   bodyNames,
   basedOn,
   diff,
+  findings,
   forms,
   done,
 }: {
@@ -387,6 +388,7 @@ export function VersionPage({
   bodyNames: ReadonlyMap<string, string>;
   basedOn: ListVersionModel | null;
   diff: VersionDiffModel | null;
+  findings: { itemCode: string; name: string; kind: string; message: string; exceptionReason: string | null }[];
   forms: VersionForms;
   done?: string;
 }) {
@@ -447,6 +449,7 @@ export function VersionPage({
       {v.status === 'IN_REVIEW' && (
         <section class="card" aria-labelledby="review-title">
           <h2 id="review-title">合法性审核</h2>
+          {ownSubmission && <FormError errors={at('review')} fields={[]} />}
           {!can(actor, Permission.REVIEW_LISTS) ? (
             <p class="muted">等待审核人员审核。</p>
           ) : ownSubmission ? (
@@ -486,6 +489,71 @@ export function VersionPage({
               <button type="submit">发布</button>
             </div>
           </form>
+        </section>
+      )}
+
+      {findings.length > 0 && (
+        <section aria-labelledby="gates-title" id="gates">
+          <h2 id="gates-title">提交审核前的检查（{findings.length}）</h2>
+          <p class="small muted">
+            没有实施依据、同一部分中重名、依据在法规库中找不到的事项，须修改事项，或逐项说明理由后才能提交审核；审核人员会看到这些理由。
+          </p>
+          <FormError errors={forms.form?.startsWith('gate:') ? forms.errors : undefined} fields={['reason']} />
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="检查结果">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">事项</th>
+                  <th scope="col">问题</th>
+                  <th scope="col">理由</th>
+                </tr>
+              </thead>
+              <tbody>
+                {findings.map((f, i) => {
+                  const first = findings.findIndex((g) => g.itemCode === f.itemCode) === i;
+                  return (
+                    <tr>
+                      <td>{f.itemCode}</td>
+                      <td>{f.message}</td>
+                      <td>
+                        {f.exceptionReason ? (
+                          <>
+                            {f.exceptionReason}
+                            {editable && first && (
+                              <form method="post" action={`/console/versions/${v.id}/gates/${encodeURIComponent(f.itemCode)}/clear`} class="inline-form">
+                                <Csrf view={view} />
+                                <input type="hidden" name="expectedRevision" value={String(v.revision)} />{' '}
+                                <button type="submit" class="secondary small-button" aria-label={`撤销理由：事项 ${f.itemCode}`}>
+                                  撤销
+                                </button>
+                              </form>
+                            )}
+                          </>
+                        ) : editable && first ? (
+                          <form method="post" action={`/console/versions/${v.id}/gates/${encodeURIComponent(f.itemCode)}`} class="stack">
+                            <Csrf view={view} />
+                            <input type="hidden" name="expectedRevision" value={String(v.revision)} />
+                            <label for={`gate-${f.itemCode}`} class="visually-hidden">
+                              事项 {f.itemCode} 的理由
+                            </label>
+                            <input id={`gate-${f.itemCode}`} name="reason" type="text" required />
+                            <FieldError errors={forms.form === `gate:${f.itemCode}` ? forms.errors : undefined} field="reason" id={`gate-${f.itemCode}-error`} />
+                            <div>
+                              <button type="submit" class="secondary small-button">
+                                登记理由
+                              </button>
+                            </div>
+                          </form>
+                        ) : (
+                          <span class="muted">{first ? '未说明' : '（同上）'}</span>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         </section>
       )}
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { can } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
@@ -15,10 +16,12 @@ import { countyOf } from '../../modules/regions/region-code.js';
 import { RegionsService } from '../../modules/regions/regions.service.js';
 import { sendPage } from '../html-response.js';
 import { WebAssets } from '../web-assets.js';
-import { ConsoleErrorFilter, ConsoleGuard, ConsolePermission, viewOf, type ConsoleRequest } from './console-access.js';
+import { ConsoleErrorFilter, ConsoleGuard, ConsolePermission, CsrfAfterUpload, viewOf, type ConsoleRequest } from './console-access.js';
+import { BodiesImportService } from '../../modules/import-export/bodies-import.service.js';
+import { BodyMergeService } from '../../modules/lists/body-merge.service.js';
 import type { FormErrors } from './console-frame.js';
 import { formErrors } from './console-lists.controller.js';
-import { AuditPage, BodiesPage, SynonymsPage, UserPage, UsersPage } from './console-registry.pages.js';
+import { AuditPage, BodiesPage, SynonymsPage, UserPage, UsersPage, type BodyImportReport } from './console-registry.pages.js';
 
 const NO_STORE = { maxAgeSeconds: null };
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -37,6 +40,9 @@ export class ConsoleRegistryController {
     private readonly synonyms: SynonymsService,
     private readonly audit: AuditService,
     private readonly reads: ListReadService,
+    private readonly bodyImports: BodiesImportService,
+    private readonly merges: BodyMergeService,
+    private readonly guard: ConsoleGuard,
   ) {}
 
   /** A refused form: its page again with the refusal next to the field, under the code's HTTP status. */
@@ -123,11 +129,76 @@ export class ConsoleRegistryController {
     return this.regions.requireRegion(countyOf(this.regions.parseCode(code, 'region')), 'region');
   }
 
-  private async renderBodies(req: ConsoleRequest, res: Response, regionParam: unknown, o: { done?: string; form?: string; errors?: FormErrors; values?: Record<string, string>; status?: number }) {
+  private async renderBodies(
+    req: ConsoleRequest,
+    res: Response,
+    regionParam: unknown,
+    o: { done?: string; form?: string; errors?: FormErrors; values?: Record<string, string>; status?: number; report?: BodyImportReport },
+  ) {
     const region = await this.bodiesRegion(req, regionParam);
     const bodies = region ? await this.bodies.listBodies(region.code) : [];
+    const loaded = await this.bodies.createAliasLoader().loadMany(bodies.map((b) => b.id));
+    const aliases = new Map(bodies.map((b, i) => [b.id, Array.isArray(loaded[i]) ? (loaded[i] as string[]) : []]));
     const shown = { code: region?.code ?? '', name: region?.name ?? '' };
-    sendPage(res, <BodiesPage view={viewOf(this.assets, req)} region={shown} bodies={bodies} {...o} />, NO_STORE, o.status);
+    sendPage(res, <BodiesPage view={viewOf(this.assets, req)} region={shown} bodies={bodies} aliases={aliases} {...o} />, NO_STORE, o.status);
+  }
+
+  /** A county's catalogue from a file (importBodies: all or nothing), or only checked. */
+  @Post('bodies/import')
+  @ConsolePermission(Permission.MANAGE_COUNTY_BODIES)
+  @CsrfAfterUpload()
+  @UseInterceptors(FileInterceptor('file'))
+  async importBodies(@Req() req: ConsoleRequest, @Res() res: Response, @Body() body: Record<string, string>, @UploadedFile() file: { originalname: string; size: number; buffer: Buffer } | undefined) {
+    this.guard.requireCsrf(req);
+    const dryRun = body.dryRun === 'true';
+    try {
+      if (!file || !file.size) throw new DomainError('BAD_USER_INPUT', '请选择要导入的 .xlsx 或 .csv 文件', { field: 'file' });
+      const fileName = Buffer.from(file.originalname, 'latin1').toString('utf8');
+      const outcome = await this.bodyImports.importBodies(req.consoleActor!, { fileName, content: file.buffer, dryRun });
+      const region = outcome.bodies[0]?.regionCode.slice(0, 6) ?? '';
+      await this.renderBodies(req, res, region, { form: 'import', report: { dryRun, ...outcome }, status: outcome.errors.length ? 422 : 200 });
+    } catch (e) {
+      const { errors, status } = this.refusal(res, e);
+      await this.renderBodies(req, res, '', { form: 'import', errors, status });
+    }
+  }
+
+  @Post('bodies/merge')
+  @ConsolePermission(Permission.MANAGE_COUNTY_BODIES)
+  async mergeBodies(@Req() req: ConsoleRequest, @Res() res: Response, @Body() body: Record<string, string>) {
+    try {
+      const kept = await this.merges.mergeBodies(req.consoleActor!, str(body.keepId), str(body.mergeId), str(body.reason));
+      res.redirect(303, `/console/bodies?region=${kept.regionCode.slice(0, 6)}&done=bodiesMerged`);
+    } catch (e) {
+      const { errors, status } = this.refusal(res, e);
+      await this.renderBodies(req, res, '', { form: 'merge', errors, status });
+    }
+  }
+
+  @Post('bodies/:id/aliases')
+  @ConsolePermission(Permission.MANAGE_COUNTY_BODIES)
+  async addAlias(@Req() req: ConsoleRequest, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>) {
+    try {
+      const b = await this.bodies.addBodyAlias(req.consoleActor!, id, str(body.alias));
+      res.redirect(303, `/console/bodies?region=${b.regionCode.slice(0, 6)}&done=aliasAdded`);
+    } catch (e) {
+      const { errors, status } = this.refusal(res, e);
+      const msg = Object.values(errors).join('；');
+      await this.renderBodies(req, res, '', { form: `alias:${id}`, errors: { alias: msg }, status });
+    }
+  }
+
+  @Post('bodies/:id/aliases/remove')
+  @ConsolePermission(Permission.MANAGE_COUNTY_BODIES)
+  async removeAlias(@Req() req: ConsoleRequest, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>) {
+    try {
+      const b = await this.bodies.removeBodyAlias(req.consoleActor!, id, str(body.alias));
+      res.redirect(303, `/console/bodies?region=${b.regionCode.slice(0, 6)}&done=aliasRemoved`);
+    } catch (e) {
+      const { errors, status } = this.refusal(res, e);
+      const msg = Object.values(errors).join('；');
+      await this.renderBodies(req, res, '', { form: `alias:${id}`, errors: { alias: msg }, status });
+    }
   }
 
   @Get('bodies')

@@ -131,6 +131,8 @@ export function BodiesPage({
   form,
   errors,
   values,
+  aliases,
+  report,
 }: {
   view: ConsoleView;
   region: { code: string; name: string };
@@ -139,8 +141,11 @@ export function BodiesPage({
   form?: string;
   errors?: FormErrors;
   values?: Record<string, string>;
+  aliases: ReadonlyMap<string, string[]>;
+  report?: BodyImportReport | null;
 }) {
   const manage = can(view.actor as Actor, Permission.MANAGE_BODIES);
+  const county = can(view.actor as Actor, Permission.MANAGE_COUNTY_BODIES);
   const at = (name: string) => (form === name ? errors : undefined);
   return (
     <ConsolePage view={view} title="主体目录">
@@ -170,6 +175,50 @@ export function BodiesPage({
           </form>
         </section>
       )}
+      {county && (
+        <section class="card" aria-labelledby="import-bodies">
+          <h2 id="import-bodies">导入主体目录</h2>
+          <p class="small muted">.xlsx 或 .csv，列：主体名称、主体类型、区划代码，可选 别名。全部无误才写入；已有的同名同类型同区划主体保持不变。</p>
+          <FormError errors={at('import')} fields={['file']} />
+          <form class="stack" method="post" action="/console/bodies/import" enctype="multipart/form-data" data-progress>
+            <Csrf view={view} />
+            <div>
+              <label for="bodies-file">主体目录文件</label>
+              <input id="bodies-file" name="file" type="file" accept=".xlsx,.csv" required aria-describedby={at('import')?.file ? 'bodies-file-error' : undefined} />
+              <FieldError errors={at('import')} field="file" id="bodies-file-error" />
+            </div>
+            <div>
+              <label class="inline-label">
+                <input type="checkbox" name="dryRun" value="true" /> 只检查，不写入
+              </label>
+            </div>
+            <div>
+              <button type="submit">导入</button>
+            </div>
+            <div data-progress-status hidden role="status">
+              <progress aria-label="上传进度" />
+              <span />
+            </div>
+          </form>
+          {report && <BodyImportResult report={report} />}
+        </section>
+      )}
+      {county && bodies.length > 1 && (
+        <section class="card" aria-labelledby="merge-bodies">
+          <h2 id="merge-bodies">合并主体</h2>
+          <p class="small muted">同一主体登记了两次时使用：草稿中的引用改为保留的主体，被合并主体的名称此后解析为保留的主体；已发布的清单不变。</p>
+          <FormError errors={at('merge')} fields={['keepId', 'mergeId', 'reason']} />
+          <form class="stack" method="post" action="/console/bodies/merge">
+            <Csrf view={view} />
+            <Select name="mergeId" label="被合并的主体" options={bodies.map((b) => [b.id, b.name])} errors={at('merge')} id="f-mergeId" />
+            <Select name="keepId" label="保留的主体" options={bodies.map((b) => [b.id, b.name])} errors={at('merge')} id="f-keepId" />
+            <TextField name="reason" label="合并理由" errors={at('merge')} required />
+            <div>
+              <button type="submit">合并</button>
+            </div>
+          </form>
+        </section>
+      )}
       <FormError errors={form?.startsWith('rename:') ? errors : undefined} fields={[]} />
       <div class="table-wrap" tabIndex={0} role="region" aria-label="主体列表">
         <table>
@@ -178,6 +227,7 @@ export function BodiesPage({
               <th scope="col">主体名称</th>
               <th scope="col">类型</th>
               <th scope="col">区划</th>
+              <th scope="col">别名</th>
               {manage && <th scope="col">改名</th>}
             </tr>
           </thead>
@@ -187,6 +237,35 @@ export function BodiesPage({
                 <td>{b.name}</td>
                 <td>{b.kind}</td>
                 <td>{b.regionCode}</td>
+                <td>
+                  {(aliases.get(b.id) ?? []).map((a) =>
+                    county ? (
+                      <form method="post" action={`/console/bodies/${b.id}/aliases/remove`} class="inline-form">
+                        <Csrf view={view} />
+                        <input type="hidden" name="alias" value={a} />
+                        {a}{' '}
+                        <button type="submit" class="secondary small-button" aria-label={`删除别名 ${a}`}>
+                          删除
+                        </button>{' '}
+                      </form>
+                    ) : (
+                      <span>{a} </span>
+                    ),
+                  )}
+                  {county && (
+                    <form method="post" action={`/console/bodies/${b.id}/aliases`} class="inline-form">
+                      <Csrf view={view} />
+                      <label for={`alias-${b.id}`} class="visually-hidden">
+                        {b.name}的新别名
+                      </label>
+                      <input id={`alias-${b.id}`} name="alias" type="text" />{' '}
+                      <button type="submit" class="secondary small-button">
+                        添加别名
+                      </button>
+                    </form>
+                  )}
+                  <FieldError errors={form === `alias:${b.id}` ? errors : undefined} field="alias" id={`alias-${b.id}-error`} />
+                </td>
                 {manage && (
                   <td>
                     <form method="post" action={`/console/bodies/${b.id}/rename`} class="inline-form">
@@ -208,6 +287,52 @@ export function BodiesPage({
         </table>
       </div>
     </ConsolePage>
+  );
+}
+
+export interface BodyImportReport {
+  dryRun: boolean;
+  created: number;
+  unchanged: number;
+  aliasesAdded: number;
+  errors: { row: number; column: string | null; message: string }[];
+  warnings: { row: number; column: string | null; message: string }[];
+}
+
+function BodyImportResult({ report }: { report: BodyImportReport }) {
+  const ok = report.errors.length === 0;
+  return (
+    <div role="status">
+      <p class={`notice ${ok ? 'ok' : 'error'}`}>
+        {ok
+          ? `${report.dryRun ? '检查通过（未写入）：将' : '已导入：'}新增 ${report.created} 个主体，${report.unchanged} 个已有保持不变，新增别名 ${report.aliasesAdded} 个。`
+          : `文件有 ${report.errors.length} 处错误，未写入任何主体。请修改后重新上传。`}
+      </p>
+      {(report.errors.length > 0 || report.warnings.length > 0) && (
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="主体导入的错误和提示">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">类型</th>
+                <th scope="col">行</th>
+                <th scope="col">列</th>
+                <th scope="col">说明</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...report.errors.map((p) => ['错误', p] as const), ...report.warnings.map((p) => ['提示', p] as const)].map(([t, p]) => (
+                <tr>
+                  <td>{t}</td>
+                  <td class="num">{p.row}</td>
+                  <td>{p.column ?? '—'}</td>
+                  <td>{p.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
   );
 }
 
