@@ -9,10 +9,12 @@ import { SearchIndexState1796305456428 } from './1796305456428-search-index-stat
 import { LeadDuty1796307363540 } from './1796307363540-lead-duty.js';
 import { CountySettings1796313004885 } from './1796313004885-county-settings.js';
 import { CountyWorkflow1796313033614 } from './1796313033614-county-workflow.js';
+import { DiscardDrafts1796313000000 } from './1796313000000-discard-drafts.js';
+import { ReclaimedItemFields1796313100000 } from './1796313100000-reclaimed-item-fields.js';
 
 /** Every migration in order; imported by the data source so the same list runs from source (tests) and from dist. */
 export const migrations = [
   Foundation1764400000000, VersionedLists1764400100000, AccountabilitySearch1764400200000, AuditTrail1764400300000, ItemStorage1764400400000,
   TaskAdmission1796303172287, LookalikeNamesAndTokenVersions1796303798929, SearchIndexState1796305456428, LeadDuty1796307363540,
-  CountySettings1796313004885, CountyWorkflow1796313033614,
+  DiscardDrafts1796313000000, CountySettings1796313004885, CountyWorkflow1796313033614, ReclaimedItemFields1796313100000,
 ];

@@ -136,7 +136,9 @@ program
   .option('--county <code>', 'county whose township names the file names may use, e.g. 320282')
   .option('--change-reason <reason>', '立改废释, 职责准入, 乡镇申请 or 其他 (default)')
   .option('--as <username>', 'act as this user (audit trail, region scope); default: the CLI as administrator')
-  .option('--dry-run', 'validate every file, write nothing')
+  .option('--dry-run', 'run each import and roll it back: report what it would do, write nothing')
+  .option('--replace-open-draft', "discard a list's open (unpublished) version and replace it with the file's draft")
+  .option('--allow-mass-removal', 'accept a file that removes more than half of the items in force')
   .option('--report <file>', 'write every problem of every file to this CSV (文件,行,列,说明)')
   .action(runs('importFolder', { migrate: true }));
 
@@ -157,7 +159,22 @@ program
   .option('--number <n>', 'version number (default: the latest)', wholeNumber)
   .addOption(new Option('--format <format>', 'file format').choices(['xlsx', 'csv']).default('xlsx'))
   .option('--out <file>', 'where to write (default: 宜兴市张渚镇责任清单-第2版.xlsx style, in the current folder)')
+  .addOption(new Option('--layout <layout>', 'xlsx layout: table (one sheet) or parts (基本履职/配合履职/上级部门收回, responsibility lists)').choices(['table', 'parts']).default('table'))
   .action(runs('exportVersion', { migrate: true }));
+
+program
+  .command('export:revisions')
+  .description('write the 修订对照表 (item, field, before, after, reason) between two versions of one list as .xlsx')
+  .argument('<fromVersionId>', 'the earlier version')
+  .argument('<toVersionId>', 'the later version')
+  .option('--out <file>', 'where to write (default: 宜兴市张渚镇责任清单修订对照表-第1版至第2版.xlsx style)')
+  .action(runs('exportRevisions', { migrate: true }));
+
+program
+  .command('template')
+  .description('write the blank responsibility-list template (.xlsx: 基本履职事项, 配合履职事项, 上级部门收回事项 with their columns and notes), as GET /exports/template.xlsx serves it')
+  .argument('[file]', 'where to write', '乡镇（街道）履行职责事项清单模板.xlsx')
+  .action(runs('writeTemplate', { migrate: false }));
 
 // ---------------------------------------------------------------- errors and exit codes
 

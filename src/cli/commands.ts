@@ -7,7 +7,7 @@ import { UserEntity, type Role } from '../auth/user.entity.js';
 import { readCsvRecords } from '../common/csv.js';
 import { schemaDrift } from '../database/schema-drift.js';
 import { AuditService } from '../modules/audit/audit.service.js';
-import { ExportService, type ExportFormat } from '../modules/import-export/export.service.js';
+import { ExportService, type ExportFormat, type ExportLayout } from '../modules/import-export/export.service.js';
 import { importFolder as runFolderImport, problemsCsv, summaryTable, type FolderImportOptions } from '../modules/import-export/folder-import.js';
 import { SearchIndexService } from '../modules/accountability/search-index.service.js';
 import { ImportService } from '../modules/import-export/import.service.js';
@@ -260,7 +260,7 @@ export async function bodiesImport({ app, dataSource, say }: CliContext, file: s
 export async function exportVersion(
   { app, dataSource, say }: CliContext,
   versionId: string | undefined,
-  options: { region?: string; kind?: string; number?: number; format: ExportFormat; out?: string },
+  options: { region?: string; kind?: string; number?: number; format: ExportFormat; out?: string; layout?: ExportLayout },
 ): Promise<void> {
   let id = versionId;
   if (!id) {
@@ -273,8 +273,23 @@ export async function exportVersion(
     if (!row) throw new CliError(`no ${options.kind} list version${options.number ? ` ${options.number}` : ''} for ${code}`);
     id = row.id as string;
   }
-  const exported = await app.get(ExportService).exportVersion({ actor: systemActor('cli'), publishedOnly: false }, id, options.format);
+  const exported = await app.get(ExportService).exportVersion({ actor: systemActor('cli'), publishedOnly: false }, id, options.format, options.layout ?? 'table');
   const out = options.out ?? exported.fileName;
   fs.writeFileSync(out, exported.body);
   say(`Wrote ${out} (${exported.body.length} bytes): v${exported.version.number} ${exported.version.status}, ${exported.version.kind}`);
+}
+
+/** Writes the 修订对照表 between two versions of one list (any status: the CLI reads as the registry). */
+export async function exportRevisions({ app, say }: CliContext, fromId: string, toId: string, options: { out?: string }): Promise<void> {
+  const exported = await app.get(ExportService).exportRevision({ actor: systemActor('cli'), publishedOnly: false }, fromId, toId);
+  const out = options.out ?? exported.fileName;
+  fs.writeFileSync(out, exported.body);
+  say(`Wrote ${out} (${exported.body.length} bytes): v${exported.from.number} → v${exported.to.number}`);
+}
+
+/** Writes the blank responsibility-list template. */
+export async function writeTemplate({ app, say }: CliContext, file: string): Promise<void> {
+  const template = await app.get(ExportService).template();
+  fs.writeFileSync(file, template.body);
+  say(`Wrote ${file} (${template.body.length} bytes): 基本履职事项, 配合履职事项, 上级部门收回事项`);
 }

@@ -152,7 +152,7 @@ describe('bad input to every input field of every mutation (development settings
     ok(await api.saveItem(editor, inReview.id, th.basic), 'saveItem');
     ok(await api.submit(editor, inReview.id), 'submitForReview');
     const approved = ok(await api.createDraft(editor, XIZHU, 'POWER'), 'createDraft');
-    ok(await api.saveItem(editor, approved.id, { itemCode: `${COUNTY}-101-CF-001`, name: '对露天焚烧秸秆的行政处罚', category: 'PENALTY', source: 'DELEGATED', accountableBodyName: '西渚镇人民政府' }), 'saveItem');
+    ok(await api.saveItem(editor, approved.id, { itemCode: `${COUNTY}-101-CF-001`, name: '对露天焚烧秸秆的行政处罚', category: 'PENALTY', source: 'DELEGATED', accountableBodyName: '西渚镇人民政府', legalBasis: '《中华人民共和国大气污染防治法》' }), 'saveItem');
     ok(await api.submit(editor, approved.id), 'submitForReview');
     ok(await api.approve(reviewer, approved.id, '同意'), 'approveVersion');
     const [body] = await app.dataSource.query(`SELECT id FROM body WHERE name = '西渚镇农业服务中心'`);

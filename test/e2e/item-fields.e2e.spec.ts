@@ -50,6 +50,7 @@ function baseItem(code: string, kind: Kind, section: ListSection | null): Record
     section,
     accountableBodyName: own ? GOV : LEAD,
     cooperating: [{ bodyName: own ? LEAD : '宜兴市应急管理局', duty: '负责业务指导' }],
+    ...(section === 'RECLAIMED' ? { takeoverBodyName: '宜兴市民政局', workMode: 'STATIONED' } : {}),
   };
 }
 
@@ -70,9 +71,11 @@ function changed(f: ItemField, item: Record<string, unknown>, words: string[]): 
       return `${value ?? ''}；《${words.join('·') || '另行'}条例》第三条`;
     case 'Body!':
       return value === GOV ? TEAM : value === LEAD ? '宜兴市民政局' : LEAD;
+    case 'Body':
+      return value === '宜兴市民政局' ? LEAD : '宜兴市民政局';
     default: {
       // A choice: another value the item stays valid with (another county department's part, category, source).
-      const other: Record<string, string> = { COOPERATIVE: 'RECLAIMED', RECLAIMED: 'COOPERATIVE', LICENSING: 'PENALTY', STATUTORY: 'DELEGATED' };
+      const other: Record<string, string> = { COOPERATIVE: 'RECLAIMED', RECLAIMED: 'COOPERATIVE', LICENSING: 'PENALTY', STATUTORY: 'DELEGATED', STATIONED: 'WINDOW' };
       if (!other[value as string]) throw new Error(`no other value for ${f.key}=${String(value)}: teach this test the field's kind of value`);
       return other[value as string];
     }

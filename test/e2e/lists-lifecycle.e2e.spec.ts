@@ -149,7 +149,7 @@ describe('list lifecycle over GraphQL', () => {
     expect(errorOf(await api.createDraft(township, TAIHUA, 'RESPONSIBILITY')).code).toBe('FORBIDDEN');
     expect(errorOf(await api.createDraft(department, TAIHUA, 'RESPONSIBILITY')).code).toBe('FORBIDDEN');
     const draft = ok(await api.createDraft(editor, TAIHUA, 'POWER'), 'createDraft');
-    const item = { itemCode: `${COUNTY}-102-XK-001`, name: '农村村民宅基地审批', category: 'LICENSING', source: 'STATUTORY', accountableBodyName: '太华镇人民政府' };
+    const item = { itemCode: `${COUNTY}-102-XK-001`, name: '农村村民宅基地审批', category: 'LICENSING', source: 'STATUTORY', accountableBodyName: '太华镇人民政府', legalBasis: '《中华人民共和国土地管理法》' };
     for (const token of [outsider, township, department]) {
       expect(errorOf(await api.saveItem(token, draft.id, item)).code).toBe('FORBIDDEN');
       expect(errorOf(await api.submit(token, draft.id)).code).toBe('FORBIDDEN');

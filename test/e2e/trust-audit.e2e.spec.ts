@@ -123,7 +123,7 @@ describe('audit trail', () => {
         name: 'createDraft',
         run: () => api.createDraft(tokens.editor, XIZHU, 'RESPONSIBILITY', '乡镇申请'),
         keep: (d) => (made.v1 = d.createDraft.id),
-        events: () => [version('v1', 'createDraft', { ...EDITOR, before: null, after: { number: 1, kind: 'RESPONSIBILITY', status: 'DRAFT', changeReason: '乡镇申请', basedOnId: null } })],
+        events: () => [version('v1', 'createDraft', { ...EDITOR, before: null, after: { number: 1, kind: 'RESPONSIBILITY', status: 'DRAFT', changeReason: '乡镇申请', changeNote: null, basedOnId: null } })],
       },
       {
         name: 'saveItem',

@@ -166,6 +166,8 @@ export function townshipItems(township9: string, gov: string) {
       section: 'RECLAIMED',
       accountableBodyName: '宜兴市应急管理局',
       townshipDuty: '不承担',
+      // An instrument without an article: it resolves, so the item passes the gates of submitForReview.
+      legalBasis: '《中华人民共和国矿山安全法》',
       keywords: ['矿山'],
     },
   };

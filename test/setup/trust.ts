@@ -17,9 +17,12 @@ export const JIANGYIN_BODY = '江阴市农业农村局';
 export type Kind = 'POWER' | 'RESPONSIBILITY';
 export type Token = string | null;
 
-/** A valid item for a list of either kind, accountable to a county department (no township body needed). */
+/**
+ * A valid item for a list of either kind, accountable to a county department (no township body
+ * needed), citing a law of the demo catalogue, so that it passes the gates of submitForReview.
+ */
 export function item(kind: Kind, itemCode: string, countyBody: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const common = { itemCode, name: `测试事项${itemCode}`, accountableBodyName: countyBody, ...extra };
+  const common = { itemCode, name: `测试事项${itemCode}`, accountableBodyName: countyBody, legalBasis: '《中华人民共和国城乡规划法》', ...extra };
   return kind === 'RESPONSIBILITY'
     ? { section: 'COOPERATIVE', townshipDuty: '配合上级部门开展相关工作，发现问题及时报告', ...common }
     : { category: 'INSPECTION', source: 'ENTRUSTED', ...common };

@@ -46,6 +46,26 @@ describe('gate findings', () => {
     expect(f.message).not.toContain('城乡规划法');
   });
 
+  it('asks no legal basis of a reclaimed item', () => {
+    expect(gateFindings([item({ itemCode: 'A', section: 'RECLAIMED', legalBasis: null, citations: [] })])).toEqual([]);
+  });
+
+  it('blocks only on items the draft adds or changes; a duplicate blocks when one of its items is new', () => {
+    const findings = gateFindings([
+      item({ itemCode: 'OLD', legalBasis: null, citations: [], carriedOver: true }),
+      item({ itemCode: 'NEW', legalBasis: null, citations: [] }),
+      item({ itemCode: 'D1', name: '同名', carriedOver: true }),
+      item({ itemCode: 'D2', name: '同名' }),
+      item({ itemCode: 'E1', name: '旧同名', carriedOver: true }),
+      item({ itemCode: 'E2', name: '旧同名', carriedOver: true }),
+    ]);
+    expect(findings.map((f) => [f.itemCode, f.kind, f.blocking])).toEqual([
+      ['OLD', 'NO_LEGAL_BASIS', false], ['NEW', 'NO_LEGAL_BASIS', true],
+      ['D1', 'DUPLICATE_NAME', true], ['D2', 'DUPLICATE_NAME', true],
+      ['E1', 'DUPLICATE_NAME', false], ['E2', 'DUPLICATE_NAME', false],
+    ]);
+  });
+
   it('attaches the recorded reason to every finding of its item', () => {
     const findings = gateFindings([item({ itemCode: 'A', legalBasis: '', citations: [] }), item({ itemCode: 'B', citations: [{ raw: 'x', resolved: false }] })]);
     const kept = withExceptions(findings, { A: { reason: '依据为县政府规范性文件，尚未入库', by: 'e', at: '2026-01-01' } });

@@ -210,7 +210,8 @@ export class TaskTargetEntity {
   @Column({ type: 'uuid', nullable: true })
   draftVersionId: string | null;
 
-  @ManyToOne(() => ListVersionEntity, { onDelete: 'RESTRICT' })
+  /** A discarded draft (discardDraft) leaves the target without one. */
+  @ManyToOne(() => ListVersionEntity, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'draft_version_id', foreignKeyConstraintName: 'task_target_draft_fk' })
   draftVersion?: ListVersionEntity;
 }

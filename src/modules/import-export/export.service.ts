@@ -8,9 +8,14 @@ import type { SheetItem } from '../lists/list-sheet.js';
 import { bodyIdsOf, contentToInput } from '../lists/item-fields.js';
 import { BodiesService } from '../bodies/bodies.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';
-import { KIND_LABEL, writeCsv, writeXlsx } from './sheet-writers.js';
+import { KIND_LABEL, writeCsv, writeXlsx, type SheetTitle } from './sheet-writers.js';
+import { writePartsXlsx, writeRevisionXlsx, writeTemplateXlsx } from './part-writers.js';
+import { badInput } from '../../common/domain-error.js';
 
 export type ExportFormat = 'xlsx' | 'csv';
+/** `table`: one sheet, every column (the default); `parts`: the three-part workbook of a responsibility list. */
+export type ExportLayout = 'table' | 'parts';
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['xlsx', 'csv'];
 
 export interface ExportedFile {
@@ -39,28 +44,41 @@ export class ExportService {
     private readonly bodies: BodiesService,
   ) {}
 
-  async exportVersion(scope: ReadScope, versionId: string, format: ExportFormat): Promise<ExportedFile> {
+  async exportVersion(scope: ReadScope, versionId: string, format: ExportFormat, layout: ExportLayout = 'table'): Promise<ExportedFile> {
     const version = await this.reads.findVersion(scope, versionId);
     if (!version) throw notFound('未找到该清单版本（不存在，或您无权查看）');
+    if (layout === 'parts' && (version.kind !== 'RESPONSIBILITY' || format !== 'xlsx'))
+      throw badInput('layout', '分部分版式（基本履职、配合履职、上级部门收回三张表）只适用于责任清单的 .xlsx 导出');
     const items = await this.sheetItems(version);
     const township = await this.placeName(version.regionCode);
-    const name = `${township}${KIND_LABEL[version.kind]}-第${version.number}版${version.status === 'DRAFT' ? '（草稿）' : ''}`;
-    const body =
-      format === 'csv'
-        ? writeCsv(version.kind, items)
-        : await writeXlsx(
-            {
-              township,
-              kind: version.kind,
-              versionNumber: version.number,
-              statusLabel: statusLabel(version.status),
-              approvalDocNumber: version.approvalDocNumber,
-              effectiveFrom: version.effectiveFrom,
-              effectiveTo: version.effectiveTo,
-            },
-            items,
-          );
+    const name = `${township}${KIND_LABEL[version.kind]}-第${version.number}版${layout === 'parts' ? '（三部分）' : ''}${version.status === 'DRAFT' ? '（草稿）' : ''}`;
+    const title: SheetTitle = {
+      township,
+      kind: version.kind,
+      versionNumber: version.number,
+      statusLabel: statusLabel(version.status),
+      approvalDocNumber: version.approvalDocNumber,
+      effectiveFrom: version.effectiveFrom,
+      effectiveTo: version.effectiveTo,
+    };
+    const body = format === 'csv' ? writeCsv(version.kind, items) : layout === 'parts' ? await writePartsXlsx(title, items) : await writeXlsx(title, items);
     return { version, fileName: `${name}.${format}`, contentType: CONTENT_TYPE[format], body };
+  }
+
+  /** 修订对照表 between two versions of one list (xlsx), under the same visibility as versionDiff. */
+  async exportRevision(scope: ReadScope, fromId: string, toId: string): Promise<Omit<ExportedFile, 'version'> & { from: ListVersionModel; to: ListVersionModel }> {
+    const diff = await this.reads.diff(scope, fromId, toId);
+    const township = await this.placeName(diff.to.regionCode);
+    const body = await writeRevisionXlsx(
+      { township, fromNumber: diff.from.number, toNumber: diff.to.number, toApprovalDocNumber: diff.to.approvalDocNumber, reason: diff.to.changeReason },
+      diff.changes,
+    );
+    return { from: diff.from, to: diff.to, fileName: `${township}${KIND_LABEL[diff.to.kind]}修订对照表-第${diff.from.number}版至第${diff.to.number}版.xlsx`, contentType: XLSX_TYPE, body };
+  }
+
+  /** The blank template of a responsibility list (three parts, their columns, notes). */
+  async template(): Promise<{ fileName: string; contentType: string; body: Buffer }> {
+    return { fileName: '乡镇（街道）履行职责事项清单模板.xlsx', contentType: XLSX_TYPE, body: await writeTemplateXlsx() };
   }
 
   /** The version's items with bodies by name, as a sheet holds them. */

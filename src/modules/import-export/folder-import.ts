@@ -25,6 +25,10 @@ export interface FolderImportOptions {
   county?: string;
   changeReason?: string;
   dryRun?: boolean;
+  /** Discard each list's open version and replace it with the file's draft. */
+  replaceOpenDraft?: boolean;
+  /** Accept files that remove more than half of a list in force. */
+  allowMassRemoval?: boolean;
 }
 
 export type FileStatus = 'IMPORTED' | 'VALID' | 'ERRORS' | 'REFUSED' | 'SKIPPED';
@@ -112,6 +116,8 @@ export async function importFolder(
           content: fs.readFileSync(path.join(dir, file)),
           changeReason: options.changeReason,
           dryRun: options.dryRun,
+          replaceOpenDraft: options.replaceOpenDraft,
+          allowMassRemoval: options.allowMassRemoval,
         });
         result.outcome = outcome;
         result.status = outcome.errors.length ? 'ERRORS' : outcome.version ? 'IMPORTED' : 'VALID';

@@ -1,13 +1,13 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, Res, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { requireRole } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
-import { badInput, notFound } from '../../common/domain-error.js';
+import { badInput, DomainError, notFound } from '../../common/domain-error.js';
 import { isUuid } from '../../common/ids.js';
 import { readScopeFor } from '../lists/list-read.service.js';
 import type { ListKind } from '../lists/duty-list.entity.js';
-import { EXPORT_FORMATS, ExportService, type ExportFormat } from './export.service.js';
+import { EXPORT_FORMATS, ExportService, type ExportFormat, type ExportLayout } from './export.service.js';
 import { ImportService, type ImportOutcome } from './import.service.js';
 import { actorOf, AnonymousAllowed, BearerTokenGuard, RestErrorFilter, type RestRequest } from './rest-http.js';
 
@@ -24,6 +24,8 @@ interface ImportFields {
   changeReason?: string;
   changeNote?: string;
   dryRun?: string;
+  replaceOpenDraft?: string;
+  allowMassRemoval?: string;
 }
 
 /** The report as JSON, the fields of the GraphQL `ImportReport` (version: its own fields only). */
@@ -38,6 +40,11 @@ export function reportJson(outcome: ImportOutcome) {
     changed: outcome.changed,
     unchanged: outcome.unchanged,
     removed: outcome.removed,
+    addedItems: outcome.addedItems,
+    changedItems: outcome.changedItems,
+    unchangedItems: outcome.unchangedItems,
+    removedItems: outcome.removedItems,
+    dryRun: outcome.dryRun,
     format: outcome.format,
     encoding: outcome.encoding,
   };
@@ -45,7 +52,7 @@ export function reportJson(outcome: ImportOutcome) {
 
 /**
  * `POST /admin/imports` (multipart/form-data: regionCode, kind, file; optional changeReason, changeNote,
- * dryRun=true): the upload door for large files, same authentication and permissions as
+ * dryRun=true, replaceOpenDraft=true, allowMassRemoval=true): the upload door for large files, same authentication and permissions as
  * `importList`. 201 with the report and the new draft; 422 with the report when rows are bad
  * (nothing written); 413 over the size limit, 400 over the row limit, both naming the limit.
  */
@@ -75,6 +82,8 @@ export class ImportsController {
       changeReason: fields.changeReason ?? null,
       changeNote: fields.changeNote ?? null,
       dryRun: fields.dryRun === 'true',
+      replaceOpenDraft: fields.replaceOpenDraft === 'true',
+      allowMassRemoval: fields.allowMassRemoval === 'true',
     });
     if (outcome.errors.length) res.status(422);
     else if (!outcome.version) res.status(200);
@@ -101,14 +110,15 @@ export class ExportsController {
 
   @Get(':file')
   @AnonymousAllowed()
-  async download(@Req() req: RestRequest, @Param('file') file: string, @Res() res: Response) {
+  async download(@Req() req: RestRequest, @Param('file') file: string, @Query('layout') layout: string | undefined, @Res() res: Response) {
     const match = /^(.+)\.(xlsx|csv)$/i.exec(file);
     const format = match?.[2].toLowerCase() as ExportFormat | undefined;
     if (!match || !format || !EXPORT_FORMATS.includes(format) || !isUuid(match[1]))
       throw notFound('未找到：导出地址应为 /exports/versions/<版本ID>.xlsx 或 .csv');
+    if (layout !== undefined && layout !== 'table' && layout !== 'parts') throw badInput('layout', 'layout 应为 table（一张表）或 parts（基本履职、配合履职、上级部门收回三张表）');
     const actor = actorOf(req);
     const scope = readScopeFor(actor.role ? 'admin' : 'public', actor);
-    const exported = await this.exports.exportVersion(scope, match[1], format);
+    const exported = await this.exports.exportVersion(scope, match[1], format, (layout as ExportLayout | undefined) ?? 'table');
     const published = exported.version.status === 'PUBLISHED' || exported.version.status === 'SUPERSEDED';
     res.setHeader('content-type', exported.contentType);
     res.setHeader('content-disposition', `attachment; filename="list-${exported.version.id}.${format}"; filename*=UTF-8''${encodeURIComponent(exported.fileName)}`);
@@ -117,5 +127,61 @@ export class ExportsController {
     res.setHeader('cache-control', published && !actor.role ? 'public, max-age=300' : 'private, no-store');
     res.setHeader('x-content-type-options', 'nosniff');
     res.end(exported.body);
+  }
+}
+
+/**
+ * `GET /exports/revisions/<fromId>/<toId>.xlsx`: the 修订对照表 between two versions of one list
+ * (item, field, before, after, reason), under the visibility of versionDiff: anonymously between
+ * published versions, with a bearer token also drafts in the user's region. Unknown or invisible: 404.
+ */
+@Controller('exports/revisions')
+@UseFilters(RestErrorFilter)
+@UseGuards(BearerTokenGuard)
+export class RevisionExportsController {
+  constructor(private readonly exports: ExportService) {}
+
+  @Get(':from/:file')
+  @AnonymousAllowed()
+  async download(@Req() req: RestRequest, @Param('from') from: string, @Param('file') file: string, @Res() res: Response) {
+    const to = /^(.+)\.xlsx$/i.exec(file)?.[1];
+    if (!to || !isUuid(from) || !isUuid(to)) throw notFound('未找到：修订对照表地址应为 /exports/revisions/<原版本ID>/<新版本ID>.xlsx');
+    const actor = actorOf(req);
+    const scope = readScopeFor(actor.role ? 'admin' : 'public', actor);
+    let exported;
+    try {
+      exported = await this.exports.exportRevision(scope, from, to);
+    } catch (e) {
+      // versionDiff says which version it did not find (BAD_USER_INPUT): as a download, that is 404.
+      if (e instanceof DomainError && e.code === 'BAD_USER_INPUT' && /未找到/.test(e.message)) throw notFound(e.message);
+      throw e;
+    }
+    const published = (['PUBLISHED', 'SUPERSEDED'] as string[]).includes(exported.to.status) && (['PUBLISHED', 'SUPERSEDED'] as string[]).includes(exported.from.status);
+    res.setHeader('content-type', exported.contentType);
+    res.setHeader('content-disposition', `attachment; filename="revisions-${from}-${to}.xlsx"; filename*=UTF-8''${encodeURIComponent(exported.fileName)}`);
+    res.setHeader('content-length', String(exported.body.length));
+    res.setHeader('cache-control', published && !actor.role ? 'public, max-age=300' : 'private, no-store');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.end(exported.body);
+  }
+}
+
+/** `GET /exports/template.xlsx`: the blank responsibility-list template (three parts, their columns, notes), for anyone. */
+@Controller('exports')
+@UseFilters(RestErrorFilter)
+@UseGuards(BearerTokenGuard)
+export class TemplateController {
+  constructor(private readonly exports: ExportService) {}
+
+  @Get('template.xlsx')
+  @AnonymousAllowed()
+  async template(@Res() res: Response) {
+    const file = await this.exports.template();
+    res.setHeader('content-type', file.contentType);
+    res.setHeader('content-disposition', `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
+    res.setHeader('content-length', String(file.body.length));
+    res.setHeader('cache-control', 'public, max-age=3600');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.end(file.body);
   }
 }

@@ -6,7 +6,7 @@ import { BodiesModule } from '../bodies/bodies.module.js';
 import { ListsModule } from '../lists/lists.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
 import { ExportService } from './export.service.js';
-import { ExportsController, ImportsController } from './import-export.controllers.js';
+import { ExportsController, ImportsController, RevisionExportsController, TemplateController } from './import-export.controllers.js';
 import { ImportService } from './import.service.js';
 import { BodiesImportService } from './bodies-import.service.js';
 import { BearerTokenGuard, RestErrorFilter } from './rest-http.js';
@@ -29,7 +29,7 @@ import { SheetParsers } from './sheet-parsers.js';
       useFactory: (config: QuanzeConfig) => ({ limits: { fileSize: config.importMaxBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 } }),
     }),
   ],
-  controllers: [ImportsController, ExportsController],
+  controllers: [ImportsController, ExportsController, RevisionExportsController, TemplateController],
   providers: [ImportService, BodiesImportService, ExportService, SheetParsers, BearerTokenGuard, RestErrorFilter],
   exports: [ImportService, BodiesImportService, ExportService],
 })

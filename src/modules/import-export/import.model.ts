@@ -13,6 +13,18 @@ export class ImportErrorModel {
   message: string;
 }
 
+@ObjectType('ImportItem', { registerIn: () => AdminSchemaScope, description: 'an item of an import report: its code, its name, its row in the file' })
+export class ImportItemModel {
+  @Field({ description: 'the code the item has in the draft: the file\'s, the matched item\'s in force, or a new one (docs/import-export.md)' })
+  itemCode: string;
+  @Field()
+  name: string;
+  @Field(() => Int, { nullable: true, description: 'row in the file; null for a removed item' })
+  row: number | null;
+  @Field(() => String, { nullable: true, description: 'the sheet, in a workbook of several' })
+  sheet: string | null;
+}
+
 @ObjectType('ImportReport', { registerIn: () => AdminSchemaScope })
 export class ImportReportModel {
   @Field(() => ListVersionModel, { nullable: true, description: 'the new draft; null when the file had errors (nothing was written)' })
@@ -31,6 +43,16 @@ export class ImportReportModel {
   unchanged: number;
   @Field(() => Int, { description: 'items in force that the file no longer has (removed in the draft)' })
   removed: number;
+  @Field(() => [ImportItemModel])
+  addedItems: ImportItemModel[];
+  @Field(() => [ImportItemModel])
+  changedItems: ImportItemModel[];
+  @Field(() => [ImportItemModel])
+  unchangedItems: ImportItemModel[];
+  @Field(() => [ImportItemModel])
+  removedItems: ImportItemModel[];
+  @Field({ description: 'true: a dry run, the same import rolled back; version is then null and nothing was written' })
+  dryRun: boolean;
 }
 
 @ObjectType('BodyImportReport', { registerIn: () => AdminSchemaScope })

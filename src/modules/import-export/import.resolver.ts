@@ -29,6 +29,9 @@ export class ImportAdminResolver {
     @Args('contentBase64') contentBase64: string,
     @Args('changeReason', { type: () => String, nullable: true, description: `调整原因，取值之一：${CHANGE_REASONS_TEXT}（默认 其他）；自由文字请填 changeNote` }) changeReason: string | null,
     @Args('changeNote', { type: () => String, nullable: true, description: '调整说明（自由文字）' }) changeNote: string | null,
+    @Args('dryRun', { type: () => Boolean, nullable: true, description: 'run the import and roll it back: the report says exactly what it would do' }) dryRun: boolean | null,
+    @Args('replaceOpenDraft', { type: () => Boolean, nullable: true, description: 'discard the list\'s open (unpublished) version and replace it, in one transaction' }) replaceOpenDraft: boolean | null,
+    @Args('allowMassRemoval', { type: () => Boolean, nullable: true, description: 'accept removing more than half of the items in force' }) allowMassRemoval: boolean | null,
     @Context() ctx: GraphQLRequestContext,
   ): Promise<ImportReportModel> {
     await this.imports.requireImporter(ctx.actor, regionCode, kind);
@@ -36,7 +39,10 @@ export class ImportAdminResolver {
     const base64 = contentBase64.replace(/\s+/g, '');
     requireWithinSize(Math.floor((base64.length * 3) / 4), this.imports.limits);
     if (!BASE64.test(base64)) throw badInput('contentBase64', 'contentBase64 不是有效的 base64 编码');
-    return this.imports.importList(ctx.actor, { regionCode, kind, fileName, content: Buffer.from(base64, 'base64'), changeReason, changeNote });
+    return this.imports.importList(ctx.actor, {
+      regionCode, kind, fileName, content: Buffer.from(base64, 'base64'), changeReason, changeNote,
+      dryRun: !!dryRun, replaceOpenDraft: !!replaceOpenDraft, allowMassRemoval: !!allowMassRemoval,
+    });
   }
 }
 

@@ -245,6 +245,61 @@ export function citationKey(c: ParsedCitation): string {
   return [c.instrumentTitle ?? '', c.article ?? '', c.paragraph ?? '', c.item ?? ''].join('|');
 }
 
+// ---------------------------------------------------------------- numbered lines and quoted article text
+
+/** A numbering in front of a line or an element: 1. 1、 1． (1) （一） 一、 ①. */
+const LINE_NUMBERING = /^\s*(?:[(（][0-9一二三四五六七八九十]{1,3}[)）]|\d{1,3}[.．、](?!\d)|[一二三四五六七八九十]{1,3}、|[①-⑳])\s*/;
+const N = '[0-9０-９零〇一二两三四五六七八九十百千]+';
+/** A citation's head followed by `：` and the quoted text of the article: 《…》第三十九条：公安机关… */
+const QUOTE_HEAD = new RegExp(`^([^：:\\n]{0,120}?(?:第${N}条(?:第${N}款)?(?:第[（(]?${N}[）)]?项)?|》)(?:的?规定)?)\\s*[：:]\\s*(\\S[\\s\\S]*)$`);
+/** A line that starts a citation of its own (not the continuation of a quoted text). */
+const CITATION_START = /^(?:《|第|(?:根据|依据|依照|按照|参照)《|[^，,。；;：:\s]{2,40}?(?:法|条例|规定|办法|细则|决定)第)/;
+
+export interface BasisLine {
+  /** What is cited: the line without its numbering and without quoted text. */
+  cited: string;
+  /** The line as written (numbering apart), quoted text included: the citations' raw text. */
+  raw: string;
+  /** Text quoted after `：`, continuation lines included; null when the line quotes nothing. */
+  quoted: string | null;
+}
+
+/**
+ * The lines of a legal-basis cell: numbering dropped (1. （一） ①…), and a citation that quotes its
+ * article after `：` split into what it cites and the quoted text, which runs on over the following
+ * lines until one starts a citation of its own or is numbered. Only the cited part is parsed; the
+ * quoted words never become citations.
+ */
+export function basisLines(text: string): BasisLine[] {
+  const lines: BasisLine[] = [];
+  let quoting: BasisLine | null = null;
+  for (const original of text.split(/\r?\n/)) {
+    const numbered = LINE_NUMBERING.test(original);
+    const line = original.replace(LINE_NUMBERING, '').trim();
+    if (!line) continue;
+    if (quoting && !numbered && !CITATION_START.test(line)) {
+      quoting.quoted += `\n${line}`;
+      quoting.raw += `\n${line}`;
+      continue;
+    }
+    const m = QUOTE_HEAD.exec(line);
+    if (m && /[《第]/.test(m[1])) {
+      quoting = { cited: m[1].trim(), raw: line, quoted: m[2].trim() };
+      lines.push(quoting);
+    } else {
+      quoting = null;
+      lines.push({ cited: line, raw: line, quoted: null });
+    }
+  }
+  return lines;
+}
+
+/** The text a citation's raw form quotes after its head (`《…》第三十九条：…`), or null. */
+export function quotedTextOf(raw: string): string | null {
+  const m = QUOTE_HEAD.exec(raw.replace(LINE_NUMBERING, '').trim());
+  return m && /[《第]/.test(m[1]) ? m[2].trim() : null;
+}
+
 export function parseLegalBasis(text: string | null | undefined): ParsedCitation[] {
   if (!text || text.trim() === '') return [];
   const out: ParsedCitation[] = [];
@@ -262,8 +317,10 @@ export function parseLegalBasis(text: string | null | undefined): ParsedCitation
   let ctxArticle: number | null = null;
   let ctxParagraph: number | null = null;
 
-  for (const raw of fragments(text)) {
-    const s = normalize(raw);
+  for (const line of basisLines(text)) for (const fragment of fragments(line.cited)) {
+    // A quoted line's citations keep the whole line as their raw text (the quote with them).
+    const raw = line.quoted === null ? fragment : line.raw;
+    const s = normalize(fragment).replace(LINE_NUMBERING, '');
     if (s === '') continue; // e.g. a lone 等
     const head = splitTitle(s);
     if (head.title !== null) {

@@ -7,11 +7,18 @@ import type { ListSection } from './list-item.entity.js';
  * on an item for which the editor recorded no reason (`recordGateException`), and the reviewer sees
  * every finding with its reason (`ListVersion.gateFindings`).
  *
- * - NO_LEGAL_BASIS: the item cites nothing (an empty 实施依据).
+ * - NO_LEGAL_BASIS: the item cites nothing (an empty 实施依据); not asked of a reclaimed item
+ *   (上级部门收回事项: the department that took it back acts on its own basis, and the published
+ *   收回 tables carry no 依据 column).
  * - DUPLICATE_NAME: another item of the same part (section; a power list: the same 子项 too) has
  *   the same name, compared in NFKC without spaces.
  * - UNRESOLVED_CITATION: a citation that the legal catalogue does not resolve (unknown instrument,
  *   or an article that the instrument does not have).
+ *
+ * A finding **blocks** submission only when the draft adds or changes the item (for a duplicate
+ * name: when it adds or changes one of the items of that name). Items the draft carries over
+ * unchanged from the version in force were reviewed when it was published: their findings are
+ * listed for the reviewer, `blocking: false`.
  */
 export const GATE_KINDS = ['NO_LEGAL_BASIS', 'DUPLICATE_NAME', 'UNRESOLVED_CITATION'] as const;
 export type GateKind = (typeof GATE_KINDS)[number];
@@ -30,6 +37,8 @@ export interface GateItem {
   subItem?: string | null;
   legalBasis: string | null;
   citations: readonly { raw: string; resolved: boolean }[];
+  /** Carried over unchanged from the version in force (already reviewed). */
+  carriedOver?: boolean;
 }
 
 export interface GateFinding {
@@ -38,6 +47,8 @@ export interface GateFinding {
   kind: GateKind;
   /** In Chinese, for the clerk and the reviewer. */
   message: string;
+  /** Whether it stops submitForReview until a reason is recorded (the draft adds or changes the item). */
+  blocking: boolean;
 }
 
 /** A reason recorded by the editor for an item of a draft. */
@@ -66,14 +77,17 @@ export function gateFindings(items: readonly GateItem[]): GateFinding[] {
   }
   const findings: GateFinding[] = [];
   for (const item of items) {
-    const at = { itemCode: item.itemCode, name: item.name };
-    if (!item.legalBasis?.trim() && item.citations.length === 0)
+    const at = { itemCode: item.itemCode, name: item.name, blocking: !item.carriedOver };
+    if (!item.legalBasis?.trim() && item.citations.length === 0 && item.section !== 'RECLAIMED')
       findings.push({ ...at, kind: 'NO_LEGAL_BASIS', message: `事项“${item.name}”（${item.itemCode}）没有实施依据` });
     const same = groups.get(`${item.section ?? ''}\u0000${nameKey(item.subItem ?? '')}\u0000${nameKey(item.name)}`)!;
     if (same.length > 1) {
       const others = same.filter((o) => o !== item).map((o) => o.itemCode);
       const part = item.section ? SECTION_WORD[item.section] : '本清单';
-      findings.push({ ...at, kind: 'DUPLICATE_NAME', message: `事项“${item.name}”（${item.itemCode}）与${part}中的 ${others.join('、')} 同名` });
+      findings.push({
+        ...at, blocking: same.some((o) => !o.carriedOver),
+        kind: 'DUPLICATE_NAME', message: `事项“${item.name}”（${item.itemCode}）与${part}中的 ${others.join('、')} 同名`,
+      });
     }
     const unresolved = item.citations.filter((c) => !c.resolved);
     if (unresolved.length)

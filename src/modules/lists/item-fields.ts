@@ -1,7 +1,7 @@
 import { checkText, hasInvalidCharacters, normalizeName, type TextKind, type TextRules } from '../../common/text-input.js';
 import type { BodyEntity } from '../bodies/body.entity.js';
 import type { ListKind } from './duty-list.entity.js';
-import { LIST_SECTIONS, POWER_CATEGORIES, POWER_SOURCES, type ListSection, type StoredCooperation, type TownshipRole } from './list-item.entity.js';
+import { LIST_SECTIONS, POWER_CATEGORIES, POWER_SOURCES, WORK_MODES, type ListSection, type StoredCooperation, type TownshipRole } from './list-item.entity.js';
 
 /**
  * The fields of a list item (事项), each described once: its column, its GraphQL field and input,
@@ -241,7 +241,11 @@ function lookupLabel<T extends string>(byLabel: Record<string, T>, label: string
   const plain = label.replace(/\s+/g, '');
   if (byLabel[plain]) return byLabel[plain];
   const stripped = plain.replace(/(事项|类|权力)$/, '');
-  return byLabel[stripped] ?? byLabel[`行政${stripped}`] ?? byLabel[`${stripped}行政权力`];
+  const found = byLabel[stripped] ?? byLabel[`行政${stripped}`] ?? byLabel[`${stripped}行政权力`];
+  if (found || stripped.length < 2) return found;
+  // A short form only one label contains (基本 → 基本履职, 收回 → 上级部门收回, 窗口 → 窗口受理).
+  const containing = Object.keys(byLabel).filter((l) => l.includes(stripped));
+  return containing.length === 1 ? byLabel[containing[0]] : undefined;
 }
 
 /** A body of the county's catalogue: stored by id, given and written by its name. */
@@ -301,14 +305,10 @@ function cooperation(o: { distinctFrom: string }): FieldCodec<StoredCooperation[
     toInput: (v, names) => v.map((c) => ({ bodyName: names.get(c.bodyId) ?? '', duty: c.duty })),
     toCell: (v) => (v ?? []).map((c) => `${c.bodyName}：${c.duty}`).join('；'),
     fromCell: (cell) =>
-      cell
-        .split(/[；;]\s*/)
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .map((pair) => {
-          const at = pair.search(/[：:]/);
-          return at < 0 ? { bodyName: pair, duty: '' } : { bodyName: pair.slice(0, at).trim(), duty: pair.slice(at + 1).trim() };
-        }),
+      splitCooperation(cell).map((pair) => {
+        const at = pair.search(/[：:]/);
+        return at < 0 ? { bodyName: pair, duty: '' } : { bodyName: pair.slice(0, at).trim(), duty: pair.slice(at + 1).trim() };
+      }),
     bodyNames: (value) => (Array.isArray(value) ? value.filter((c) => typeof c?.bodyName === 'string').map((c) => c.bodyName.trim()) : []),
     bodyIds: (v) => v.map((c) => c.bodyId),
     prepare: (value, f, ctx) => {
@@ -332,6 +332,22 @@ function cooperation(o: { distinctFrom: string }): FieldCodec<StoredCooperation[
       return ok ? stored : undefined;
     },
   };
+}
+
+/** A numbering in front of a list element: 1. 1、 1． (1) （1） ①. */
+const NUMBERING = /^\s*(?:[(（]\d{1,3}[)）]|\d{1,3}[.．、](?!\d)|[①-⑳])\s*/;
+
+/**
+ * The `主体：职责` elements of a cooperating-bodies cell. `主体：职责；主体：职责` splits on `；`. A numbered
+ * cell (`1.宜兴市公安局：…\n2.宜兴市交通运输局：…`, as real lists write them) splits only before each
+ * number (at a line break or after `；`), so a duty keeps its own `；` and line breaks, and the numbers go.
+ */
+export function splitCooperation(cell: string): string[] {
+  const numbered = NUMBERING.test(cell);
+  const parts = numbered
+    ? cell.split(/(?:[；;]\s*|\r?\n\s*)(?=(?:[(（]\d{1,3}[)）]|\d{1,3}[.．、](?!\d)|[①-⑳]))/)
+    : cell.split(/[；;]\s*/);
+  return parts.map((p) => (numbered ? p.replace(NUMBERING, '') : p).trim().replace(/[；;]$/, '').trim()).filter(Boolean);
 }
 
 /**
@@ -373,6 +389,7 @@ const CATEGORY_LABEL = {
   CONFIRMATION: '行政确认', REWARD: '行政奖励', ADJUDICATION: '行政裁决', OTHER: '其他行政权力', PUBLIC_SERVICE: '公共服务',
 } as const;
 const SOURCE_LABEL = { STATUTORY: '法定', DELEGATED: '赋权', ENTRUSTED: '委托' } as const;
+export const WORK_MODE_LABEL = { STATIONED: '派驻', WINDOW: '窗口受理', ONLINE: '线上办理', ON_SITE: '现场办理', OTHER: '其他' } as const;
 
 const R: readonly ListKind[] = ['RESPONSIBILITY'];
 const P: readonly ListKind[] = ['POWER'];
@@ -444,6 +461,14 @@ export const ITEM_FIELDS = [
   field('leadDuty', text('text'), {
     label: '上级部门职责', weight: 'C', kinds: R, sections: ['COOPERATIVE'],
     sheet: { order: 115, width: 36, header: '上级部门职责', aliases: ['牵头部门职责', '主责部门职责', '部门职责'] },
+  }),
+  field('takeoverBodyId', bodyRef({ required: false, notFound: (n) => `未找到承接部门“${n}”，请先在主体目录中登记` }), {
+    label: '承接部门', input: 'takeoverBodyName', diff: 'takeoverBody', graphql: 'takeoverBody', kinds: R, sections: ['RECLAIMED'],
+    sheet: { order: 116, width: 20, header: '承接部门', aliases: ['承接单位', '承接机构', '承接主体'] },
+  }),
+  field('workMode', choice(WORK_MODES, WORK_MODE_LABEL, 'WorkMode'), {
+    label: '工作方式', kinds: R, sections: ['RECLAIMED'],
+    sheet: { order: 117, width: 12, header: '工作方式', aliases: ['承接方式', '履职方式', '办理方式', '服务方式'] },
   }),
   field('townshipDuty', text('text'), {
     label: '乡镇职责', weight: 'C', kinds: R,

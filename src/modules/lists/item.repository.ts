@@ -150,6 +150,15 @@ export class ItemRepository {
     return rows.length ? itemRowToModel(rows[0]) : undefined;
   }
 
+  /** Codes of the items a draft adds or changes (its pending rows, removal markers apart). */
+  async pendingCodes(v: Version, em?: EntityManager): Promise<string[]> {
+    const rows: { item_code: string }[] = await (em ?? this.dataSource.manager).query(
+      'SELECT item_code FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending AND NOT removed',
+      [v.listId, v.number],
+    );
+    return rows.map((r) => r.item_code);
+  }
+
   /** Citations of many items at once, with the provision text where the catalogue has it. */
   async citationsOf(itemIds: readonly string[], em?: EntityManager): Promise<Map<string, CitationModel[]>> {
     const rows: Record<string, any>[] = itemIds.length

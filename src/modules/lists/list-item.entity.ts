@@ -8,6 +8,9 @@ export const POWER_CATEGORIES = ['LICENSING', 'PENALTY', 'COERCION', 'LEVY', 'PA
 export type PowerCategory = (typeof POWER_CATEGORIES)[number];
 export const POWER_SOURCES = ['STATUTORY', 'DELEGATED', 'ENTRUSTED'] as const;
 export type PowerSource = (typeof POWER_SOURCES)[number];
+/** 工作方式 of a reclaimed item: how the department that took it back now handles the matter locally. */
+export const WORK_MODES = ['STATIONED', 'WINDOW', 'ONLINE', 'ON_SITE', 'OTHER'] as const;
+export type WorkMode = (typeof WORK_MODES)[number];
 export const TOWNSHIP_ROLES = ['LEAD', 'COOPERATE', 'RECLAIMED', 'NONE'] as const;
 export type TownshipRole = (typeof TOWNSHIP_ROLES)[number];
 
@@ -93,6 +96,18 @@ export class ListItemEntity {
 
   @Column({ type: 'varchar', length: 16 })
   townshipRole: TownshipRole;
+
+  /** 承接部门 of a reclaimed item: the unit that handles it now (a body of the catalogue). */
+  @Column({ type: 'uuid', nullable: true })
+  takeoverBodyId: string | null;
+
+  @ManyToOne(() => BodyEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'takeover_body_id', foreignKeyConstraintName: 'list_item_takeover_body_fk' })
+  takeoverBody?: BodyEntity;
+
+  /** 工作方式 of a reclaimed item (派驻, 窗口受理, 线上办理…). */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  workMode: WorkMode | null;
 
   /** 上级部门职责: what the lead department itself does (cooperative items). */
   @Column({ type: 'text', nullable: true })

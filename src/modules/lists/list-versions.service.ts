@@ -171,7 +171,11 @@ export class ListVersionsService {
   private async gateItems(version: ListVersionEntity, em?: EntityManager): Promise<GateItem[]> {
     const items = await this.items.allItems(version, em);
     const citations = await this.items.citationsOf(items.map((i) => i.id), em);
-    return items.map((i) => ({ itemCode: i.itemCode, name: i.name, section: i.section, subItem: i.subItem, legalBasis: i.legalBasis, citations: citations.get(i.id) ?? [] }));
+    const own = new Set(await this.items.pendingCodes(version, em));
+    return items.map((i) => ({
+      itemCode: i.itemCode, name: i.name, section: i.section, subItem: i.subItem, legalBasis: i.legalBasis, citations: citations.get(i.id) ?? [],
+      carriedOver: !own.has(i.itemCode),
+    }));
   }
 
   /**
@@ -274,6 +278,54 @@ export class ListVersionsService {
     return { writes, removed };
   }
 
+  /**
+   * Discards an unpublished version (DRAFT, IN_REVIEW or APPROVED): the version and its pending rows
+   * are deleted, the audit event keeps what it was (number, status, author, the item codes it changed)
+   * and the reason. Published versions stay immutable (CONFLICT here; the database refuses it too).
+   * The list's next draft takes the freed number, so published numbers stay consecutive.
+   */
+  async discardDraft(actor: Actor, versionId: string, reason: string, outer?: EntityManager): Promise<boolean> {
+    this.requirePermission(actor, Permission.EDIT_LISTS);
+    const checked = checkText(reason, { max: 1000, kind: 'text', required: true });
+    if (!checked.ok || !checked.value) throw badInput('reason', `撤销原因${checked.ok ? '不能为空' : checked.problem}（必填，不超过1000个字符）`);
+    const text = checked.value;
+    return this.transaction(async (em) => {
+      const version = await lockVersionForWrite(em, actor, versionId);
+      await this.discardLocked(em, actor, version, text);
+      return true;
+    }, outer);
+  }
+
+  /** The open (unpublished) version of a township's list, if any. */
+  async openVersion(em: EntityManager, regionCode: string, kind: ListKind): Promise<ListVersionEntity | null> {
+    return em.getRepository(ListVersionEntity).createQueryBuilder('v').setLock('pessimistic_write')
+      .where("v.region_code = :code AND v.kind = :kind AND v.status IN ('DRAFT','IN_REVIEW','APPROVED')", { code: regionCode, kind }).getOne();
+  }
+
+  /** Discards a version already locked by the caller (discardDraft; an import replacing the open draft). */
+  async discardLocked(em: EntityManager, actor: Actor, version: ListVersionEntity, reason: string): Promise<void> {
+    if (version.status === 'PUBLISHED' || version.status === 'SUPERSEDED')
+      throw conflict(`版本 v${version.number} 已发布，已发布的版本不可撤销；如需更正，请新建草稿并发布新版本`, { status: version.status });
+    await em.query('SELECT id FROM duty_list WHERE id = $1 FOR UPDATE', [version.listId]);
+    const rows: { item_code: string; removed: boolean }[] = await em.query(
+      'SELECT item_code, removed FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending ORDER BY item_code',
+      [version.listId, version.number],
+    );
+    // The item guard lets pending rows go only from a draft: an IN_REVIEW or APPROVED version goes back to DRAFT first.
+    if (version.status !== 'DRAFT') await em.getRepository(ListVersionEntity).update({ id: version.id }, { status: 'DRAFT' });
+    await em.query('DELETE FROM list_item WHERE list_id = $1 AND from_version = $2 AND pending', [version.listId, version.number]);
+    await em.getRepository(ListVersionEntity).delete({ id: version.id });
+    await this.audit.record(em, actor, {
+      action: 'discardDraft', entityType: 'ListVersion', entityId: version.id, regionCode: version.regionCode,
+      before: {
+        number: version.number, kind: version.kind, status: version.status, changeReason: version.changeReason, createdBy: version.createdBy,
+        basedOnId: version.basedOnId, revision: version.revision,
+        changedItems: rows.filter((r) => !r.removed).map((r) => r.item_code), removedItems: rows.filter((r) => r.removed).map((r) => r.item_code),
+      },
+      after: { discarded: true, reason },
+    });
+  }
+
   /** Removes an item from a draft: drops its pending row and, if the item is in force, marks its removal. */
   async removeItem(actor: Actor, versionId: string, itemCode: string, expectedRevision?: number | null, outer?: EntityManager): Promise<boolean> {
     this.requirePermission(actor, Permission.EDIT_LISTS);
@@ -305,7 +357,7 @@ export class ListVersionsService {
       requireStatus(version, 'DRAFT', '提交审核');
       if ((await this.items.countItems(version, {}, em)) === 0) throw conflict('清单没有任何事项，不能提交审核');
       const findings = withExceptions(gateFindings(await this.gateItems(version, em)), version.gateExceptions ?? {});
-      const blockers = findings.filter((f) => !f.exceptionReason);
+      const blockers = findings.filter((f) => f.blocking && !f.exceptionReason);
       if (blockers.length) throw gateConflict(blockers);
       return this.update(em, actor, 'submitForReview', version, {
         status: 'IN_REVIEW', submittedBy: actorName(actor), submittedAt: new Date(), revision: version.revision + 1, gateFindings: findings,

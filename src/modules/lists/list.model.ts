@@ -9,10 +9,12 @@ import {
   POWER_CATEGORIES,
   POWER_SOURCES,
   TOWNSHIP_ROLES,
+  WORK_MODES,
   type ListSection,
   type PowerCategory,
   type PowerSource,
   type TownshipRole,
+  type WorkMode,
 } from './list-item.entity.js';
 import { VERSION_STATUSES, type VersionStatus } from './list-version.entity.js';
 import type { ItemContent, ItemInputValues } from './item-fields.js';
@@ -25,6 +27,7 @@ export const PowerCategoryEnum = enumOf(POWER_CATEGORIES);
 export const PowerSourceEnum = enumOf(POWER_SOURCES);
 export const VersionStatusEnum = enumOf(VERSION_STATUSES);
 export const TownshipRoleEnum = enumOf(TOWNSHIP_ROLES);
+export const WorkModeEnum = enumOf(WORK_MODES);
 registerEnumType(ListKindEnum, { name: 'ListKind', description: 'POWER 权力清单 / RESPONSIBILITY 责任清单' });
 registerEnumType(ListSectionEnum, { name: 'ListSection', description: 'BASIC 基本履职 / COOPERATIVE 配合履职 / RECLAIMED 上级部门收回' });
 registerEnumType(PowerCategoryEnum, { name: 'PowerCategory' });
@@ -47,9 +50,12 @@ export class GateFindingModel {
   kind: GateKind;
   @Field({ description: 'in Chinese, for the editor and the reviewer' })
   message: string;
-  @Field(() => String, { nullable: true, description: '编辑人员登记的理由；null: 未说明（草稿不能提交审核）' })
+  @Field({ description: '是否阻止提交审核：本草稿新增或修改的事项为 true；沿用现行版本未改动的事项（已经审核发布）为 false，仅供审核人员参考' })
+  blocking: boolean;
+  @Field(() => String, { nullable: true, description: '编辑人员登记的理由；null: 未说明（有阻止提交的问题时草稿不能提交审核）' })
   exceptionReason: string | null;
 }
+registerEnumType(WorkModeEnum, { name: 'WorkMode', description: '工作方式 of a reclaimed item: STATIONED 派驻 / WINDOW 窗口受理 / ONLINE 线上办理 / ON_SITE 现场办理 / OTHER 其他' });
 
 @ObjectType('Citation')
 export class CitationModel {
@@ -109,6 +115,10 @@ export class ListItemModel {
   townshipRole: TownshipRole;
   @Field(() => String, { nullable: true, description: '上级部门职责 (cooperative items)' })
   leadDuty: string | null;
+  @Field(() => BodyModel, { nullable: true, description: '承接部门 (reclaimed items): the unit that handles the matter now' })
+  takeoverBody?: BodyModel | null;
+  @Field(() => WorkModeEnum, { nullable: true, description: '工作方式 (reclaimed items)' })
+  workMode: WorkMode | null;
   @Field(() => String, { nullable: true })
   townshipDuty: string | null;
   @Field(() => String, { nullable: true })
@@ -127,6 +137,7 @@ export class ListItemModel {
   keywords: string[];
 
   accountableBodyId: string;
+  takeoverBodyId: string | null;
   legalBasis: string | null;
 }
 
@@ -265,6 +276,10 @@ export class ListItemInput {
   accountableBodyName: string;
   @Field(() => String, { nullable: true })
   leadDuty?: string | null;
+  @Field(() => String, { nullable: true, description: '承接部门 (reclaimed items): a known body of the county, by name' })
+  takeoverBodyName?: string | null;
+  @Field(() => WorkModeEnum, { nullable: true })
+  workMode?: WorkMode | null;
   @Field(() => String, { nullable: true })
   townshipDuty?: string | null;
   @Field(() => String, { nullable: true })

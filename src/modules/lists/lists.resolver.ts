@@ -121,6 +121,11 @@ export class ListItemResolver {
     return bodyLoader(ctx, this.bodies).load(item.accountableBodyId);
   }
 
+  @ResolveField(() => BodyModel, { nullable: true })
+  takeoverBody(@Parent() item: ListItemModel, @Context() ctx: GraphQLRequestContext) {
+    return item.takeoverBodyId ? bodyLoader(ctx, this.bodies).load(item.takeoverBodyId) : null;
+  }
+
   @ResolveField(() => [CitationModel])
   citations(@Parent() item: ListItemModel, @Context() ctx: GraphQLRequestContext) {
     return ctx.loaders.get('citations', () => this.reads.createCitationLoader()).load(item.id);
@@ -216,6 +221,18 @@ export class ListsAdminResolver {
     @Context() ctx: GraphQLRequestContext,
   ) {
     return this.versions.removeItem(ctx.actor, versionId, itemCode, expectedRevision);
+  }
+
+  @Mutation(() => Boolean, {
+    description: '撤销未发布的版本（草稿、审核中或已审核通过）：版本及其事项改动删除，审计留痕；已发布的版本不可撤销。Its author, an EDITOR of the region or ADMIN.',
+  })
+  @RequirePermission(Permission.EDIT_LISTS)
+  discardDraft(
+    @Args('versionId', { type: () => ID }) versionId: string,
+    @Args('reason', { description: '撤销原因（必填）' }) reason: string,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.versions.discardDraft(ctx.actor, versionId, reason);
   }
 
   @Mutation(() => ListVersionModel, {
