@@ -104,6 +104,7 @@ describe('county console in Chromium', () => {
     expect(await mainText(editor)).toContain('文件检查通过，共 24 个事项，尚未写入');
     const summary = editor.getByRole('region', { name: '导入结果汇总' });
     expect((await summary.locator('td').allInnerTexts())[0]).toBe('24');
+    expect(await editor.getByRole('region', { name: '逐项变化' }).locator('tbody tr').count()).toBe(24);
     await noSeriousViolations(editor);
     await docScreenshot(editor, 'console/import-report.png');
     expect((await app.publicGql(`{ listVersions(regionCode:"${XIZHU}", kind: RESPONSIBILITY){ id } }`)).data.listVersions).toEqual([]);

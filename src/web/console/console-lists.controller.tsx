@@ -240,6 +240,19 @@ export class ConsoleListsController {
     }
   }
 
+  /** Discards a draft (discardDraft: its rows dropped, the reason audited); back to the township. */
+  @Post('versions/:id/discard')
+  @ConsolePermission(Permission.EDIT_LISTS)
+  async discard(@Req() req: ConsoleRequest, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>) {
+    const v = await this.requireVersion(req.consoleActor!, id);
+    try {
+      await this.versions.discardDraft(req.consoleActor!, id, body.reason ?? '');
+      res.redirect(303, `/console/townships/${v.regionCode.slice(0, 9)}?done=discarded`);
+    } catch (e) {
+      await this.refused(req, res, id, 'discard', e);
+    }
+  }
+
   /** A reason for an item's gate findings (no legal basis, a duplicate name, an unresolved citation), so that the draft can go to review. */
   @Post('versions/:id/gates/:code')
   @ConsolePermission(Permission.EDIT_LISTS)

@@ -172,8 +172,12 @@ export function ImportReportPage({
 }) {
   const ok = outcome.errors.length === 0;
   // A dry run that does not compare with the version in force reports no counts: the table then shows what it checked.
-  const counted = outcome.version !== null || outcome.added + outcome.changed + outcome.removed + outcome.unchanged > 0;
-  const dry = outcome as ImportOutcome & { changes?: { itemCode: string; name: string; change: string; fields?: { field: string; before: string | null; after: string | null }[] }[] };
+  const counted = outcome.dryRun || outcome.version !== null;
+  const listed = [
+    ...outcome.addedItems.map((i) => ['新增', i] as const),
+    ...outcome.changedItems.map((i) => ['修改', i] as const),
+    ...outcome.removedItems.map((i) => ['删除', i] as const),
+  ];
   return (
     <ConsolePage view={view} title="导入检查结果">
       <p class="breadcrumb">
@@ -241,10 +245,31 @@ export function ImportReportPage({
           {ok && <p class="small muted">与现行版本相比的新增、修改、删除，创建草稿后在草稿页逐项列出。</p>}
         </div>
       )}
-      {dry.changes && dry.changes.length > 0 && (
+      {ok && listed.length > 0 && (
         <>
-          <h2>逐项变化</h2>
-          <DiffTable changes={dry.changes} />
+          <h2>逐项变化（新增 {outcome.added}，修改 {outcome.changed}，删除 {outcome.removed}）</h2>
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="逐项变化">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">变化</th>
+                  <th scope="col">事项编码</th>
+                  <th scope="col">事项名称</th>
+                  <th scope="col">文件位置</th>
+                </tr>
+              </thead>
+              <tbody>
+                {listed.map(([change, i]) => (
+                  <tr class={`change-${change === '新增' ? 'ADDED' : change === '删除' ? 'REMOVED' : 'CHANGED'}`}>
+                    <td>{change}</td>
+                    <td>{i.itemCode}</td>
+                    <td>{i.name}</td>
+                    <td>{i.row ? `${i.sheet ? `「${i.sheet}」表` : ''}第${i.row}行` : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
       {(outcome.errors.length > 0 || outcome.warnings.length > 0) && (
@@ -627,6 +652,22 @@ export function VersionPage({
         ))}
       </section>
 
+      {editable && (
+        <section class="card" aria-labelledby="discard-title">
+          <h2 id="discard-title">撤销草稿</h2>
+          <p class="small muted">撤销后这份草稿不再保留（审计记录保留），可以重新导入或新建。</p>
+          <FormError errors={at('discard')} fields={['reason']} />
+          <form class="stack" method="post" action={`/console/versions/${v.id}/discard`}>
+            <Csrf view={view} />
+            <TextField name="reason" id="discard-reason" label="撤销原因" errors={at('discard')} required />
+            <div>
+              <button type="submit" class="secondary">
+                撤销草稿
+              </button>
+            </div>
+          </form>
+        </section>
+      )}
       {editable && (
         <section class="card" aria-labelledby="submit-title">
           <h2 id="submit-title">提交审核</h2>
