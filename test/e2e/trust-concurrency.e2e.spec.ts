@@ -112,7 +112,7 @@ describe('concurrent writers', () => {
     it.each(Array.from({ length: ROUNDS }, (_, i) => i + 1))('round %i, the same item with different content: the draft holds exactly the winner\'s', async (round) => {
       const revision = await revisionOf(app, draft);
       const seq = await lastSeq(app);
-      const inputs = [0, 1].map((i) => item('RESPONSIBILITY', 'SAME', YIXING_BODY, { name: `编辑${i + 1}的第${round}稿`, keywords: [`编辑${i + 1}`] }));
+      const inputs = [0, 1].map((i) => item('RESPONSIBILITY', 'SAME', YIXING_BODY, { name: `编辑${i + 1}的第${round}稿`, keywords: [`编辑${i + 1}`], legalBasis: null }));
       const results = await atOnce(draft, editors().map((t, i) => () => api.saveItem(t, draft, inputs[i], revision)));
       const { winner } = split(results, 'VERSION_CONFLICT');
       const same = (await pendingRows(draft)).filter((r) => r.item_code === 'SAME');

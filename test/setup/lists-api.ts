@@ -78,6 +78,18 @@ export function listApi(app: TestApp) {
     publish: (token: string, versionId: string, effectiveFrom: string, approvalDocNumber: string) =>
       app.adminGql(`mutation($v:ID!,$f:Date!,$d:String!){ publishVersion(versionId:$v, effectiveFrom:$f, approvalDocNumber:$d){ ${VERSION_FIELDS} } }`, { v: versionId, f: effectiveFrom, d: approvalDocNumber }, token),
 
+    /**
+     * Records a reason for every blocking gate finding of a draft without one (as a clerk would before
+     * submitting a list whose content is not what the test is about); answers the item codes.
+     */
+    async recordReasons(token: string, versionId: string, reason = '已人工核对（测试数据）'): Promise<string[]> {
+      const v = ok(await app.adminGql('query($id:ID!){ listVersion(id:$id){ gateFindings { itemCode blocking exceptionReason } } }', { id: versionId }, token), 'listVersion');
+      const codes = [...new Set((v.gateFindings as { itemCode: string; blocking: boolean; exceptionReason: string | null }[]).filter((f) => f.blocking && !f.exceptionReason).map((f) => f.itemCode))];
+      for (const c of codes)
+        ok(await app.adminGql('mutation($v:ID!,$c:String!,$r:String!){ recordGateException(versionId:$v, itemCode:$c, reason:$r){ id } }', { v: versionId, c, r: reason }, token), 'recordGateException');
+      return codes;
+    },
+
     /** A version by id: on /admin/graphql with a token, on /graphql without one. */
     version: (id: string, token?: string) => {
       const q = `query($id:ID!){ listVersion(id:$id){ ${VERSION_FIELDS} } }`;

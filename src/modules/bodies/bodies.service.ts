@@ -108,28 +108,23 @@ export class BodiesService {
    */
   async findByNames(countyCode: string, names: string[], manager?: EntityManager): Promise<Map<string, BodyEntity>> {
     if (names.length === 0) return new Map();
-    const em = manager ?? this.dataSource.manager;
     const county = countyOf(countyCode);
     const keys = [...new Set(names.map(normalizeName))];
-    const rows = await em
-      .createQueryBuilder(BodyEntity, 'b')
-      .where('b.county_code = :county AND normalize(b.name, NFKC) IN (:...keys)', { county, keys })
-      .getMany();
-    const found = new Map<string, BodyEntity>(rows.map((b) => [normalizeName(b.name), b]));
-    const aliases = await em
-      .createQueryBuilder(BodyAliasEntity, 'a')
-      .where('a.county_code = :county AND normalize(a.alias, NFKC) IN (:...keys)', { county, keys })
-      .getMany();
-    const targets = [...new Set([...rows.map((b) => b.mergedIntoId).filter((id): id is string => !!id), ...aliases.map((a) => a.bodyId)])];
-    const byId = new Map<string, BodyEntity>();
-    if (targets.length) for (const b of await em.createQueryBuilder(BodyEntity, 'b').where('b.id IN (:...ids)', { ids: targets }).getMany()) byId.set(b.id, b);
-    for (const a of aliases) {
-      const key = normalizeName(a.alias);
-      const body = byId.get(a.bodyId);
-      if (body && !found.has(key)) found.set(key, body);
-    }
-    // A merged body's name leads to the body it was merged into (merges are flattened: one step).
-    for (const [key, body] of found) if (body.mergedIntoId && byId.has(body.mergedIntoId)) found.set(key, byId.get(body.mergedIntoId)!);
+    // One statement: names and aliases, each leading to its body (a merged body: the one it was merged into).
+    const rows: { key: string; own: boolean; id: string; name: string; kind: BodyKind; region_code: string; county_code: string; merged_into_id: string | null }[] =
+      await (manager ?? this.dataSource.manager).query(
+        `SELECT k.key, k.own, t.id, t.name, t.kind, t.region_code, t.county_code, t.merged_into_id FROM (
+           SELECT normalize(b.name, NFKC) AS key, true AS own, coalesce(b.merged_into_id, b.id) AS target FROM body b
+           WHERE b.county_code = $1 AND normalize(b.name, NFKC) = ANY($2::text[])
+           UNION ALL
+           SELECT normalize(a.alias, NFKC), false, a.body_id FROM body_alias a WHERE a.county_code = $1 AND normalize(a.alias, NFKC) = ANY($2::text[])
+         ) k JOIN body t ON t.id = k.target ORDER BY k.own DESC`,
+        [county, keys],
+      );
+    const found = new Map<string, BodyEntity>();
+    for (const r of rows)
+      if (!found.has(r.key))
+        found.set(r.key, Object.assign(new BodyEntity(), { id: r.id, name: r.name, kind: r.kind, regionCode: r.region_code, countyCode: r.county_code, mergedIntoId: r.merged_into_id }));
     return found;
   }
 

@@ -122,6 +122,7 @@ export class BodiesImportService {
           const existing = (await this.bodies.findByNames(county, [r.name], em)).get(normalizeName(r.name));
           let bodyId: string | null = null;
           if (existing && normalizeName(existing.name) !== normalizeName(r.name)) {
+            // The name is an alias of a body, or the name of a body merged into another.
             outcome.errors.push(at(r, 'name', `“${r.name}”已是本县主体“${existing.name}”的别名或被合并的名称`));
             continue;
           }
