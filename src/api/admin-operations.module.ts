@@ -8,7 +8,6 @@ import { AuthModule } from '../auth/auth.module.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { BasisAlertsModule } from '../modules/basis-alerts/basis-alerts.module.js';
 import { BasisAlertsResolver } from '../modules/basis-alerts/basis-alerts.resolver.js';
-import { LoginThrottle } from '../auth/login-throttle.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesAdminResolver } from '../modules/bodies/bodies.resolver.js';
 import { CountiesModule } from '../modules/counties/counties.module.js';
@@ -25,7 +24,7 @@ import { WebhooksAdminResolver } from '../modules/webhooks/webhooks.resolver.js'
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
   imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule, BasisAlertsModule, CountyViewsModule, WebhooksModule],
-  providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, BodyMergeAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver, BodiesImportAdminResolver,
+  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver, BodyMergeAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver, BodiesImportAdminResolver,
     TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver, BasisAlertsResolver, MatterLinksAdminResolver, WebhooksAdminResolver],
 })
 export class AdminOperationsModule {}

@@ -54,6 +54,11 @@ export class UsersService {
     private readonly audit: AuditService,
   ) {}
 
+  /** Every account, by username (the console's user registry; MANAGE_USERS is checked by the caller, as by the resolvers). */
+  listUsers(): Promise<UserEntity[]> {
+    return this.dataSource.getRepository(UserEntity).find({ order: { username: 'ASC' } });
+  }
+
   /** The user a login names, in any letter case (unique on lower(username)). */
   findByUsername(username: string, em: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
     return em.createQueryBuilder(UserEntity, 'u').where('lower(u.username) = lower(:name)', { name: normalizeUsername(username) }).getOne();

@@ -35,6 +35,8 @@ export interface QuanzeConfig {
   trustProxy: boolean | number | string;
   /** Delivery of webhooks (docs/county-views.md). */
   webhooks: WebhookSettings;
+  /** The console's session ends after this many seconds without a request (CONSOLE_IDLE_SECONDS). */
+  consoleIdleSeconds: number;
 }
 
 export interface WebhookSettings {
@@ -239,6 +241,7 @@ export function loadConfig(env: Env = process.env): QuanzeConfig {
       maxAttempts: readInt(env, 'WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
       timeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
     },
+    consoleIdleSeconds: readInt(env, 'CONSOLE_IDLE_SECONDS', 30 * 60, 60, 24 * 3600),
   };
 }
 

@@ -5,7 +5,7 @@
 import { execSync } from 'node:child_process';
 
 export default async function globalSetup() {
-  execSync('npx swc src migrations test/setup -d dist -q', { stdio: 'inherit' });
+  execSync("npx swc src migrations test/setup -d dist -q --ignore 'src/web/assets/**'", { stdio: 'inherit' });
   execSync('node scripts/build-start.mjs --no-images', { stdio: 'inherit' });
   const out = execSync('node dist/test/setup/template.js build', { stdio: ['ignore', 'pipe', 'inherit'], env: process.env }).toString();
   const template = /TEMPLATE=(.+)\s*$/.exec(out)?.[1];

@@ -123,6 +123,29 @@ export class ListReadService {
     return rows.filter((v) => this.canSee(scope, v)).map(toVersionModel);
   }
 
+  /**
+   * Every version the reader may see of the lists within a region (a county: all its townships), one
+   * statement, by township, kind and number (newest first): the console's dashboard.
+   */
+  async versionsWithin(scope: ReadScope, regionCode: string): Promise<ListVersionModel[]> {
+    const [low, high] = regionCodeRange(this.regions.parseCode(regionCode, 'regionCode'));
+    const rows = await this.dataSource
+      .getRepository(ListVersionEntity)
+      .createQueryBuilder('v')
+      .where('v.region_code BETWEEN :low AND :high', { low, high })
+      .orderBy('v.region_code')
+      .addOrderBy('v.kind')
+      .addOrderBy('v.number', 'DESC')
+      .getMany();
+    return rows.filter((v) => this.canSee(scope, v)).map(toVersionModel);
+  }
+
+  /** The counties that have lists (the dashboard of a user without a region: the administrator). */
+  async countiesWithLists(): Promise<string[]> {
+    const rows: { county_code: string }[] = await this.dataSource.query('SELECT DISTINCT county_code FROM duty_list ORDER BY county_code');
+    return rows.map((r) => r.county_code);
+  }
+
   /** Published versions known at `knownAt` that `narrow` selects, each as it was shown then. */
   private async knownAt(knownAt: Date, narrow: (q: SelectQueryBuilder<ListVersionEntity>) => SelectQueryBuilder<ListVersionEntity>): Promise<ListVersionEntity[]> {
     const query = this.dataSource
