@@ -1,10 +1,17 @@
-import { Field, Float, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AdminSchemaScope } from '../../common/admin-schema-scope.js';
 import { LocalDateScalar } from '../../common/local-date.scalar.js';
 import { BodyModel } from '../bodies/body.model.js';
 import { CitationModel, CooperatingDutyModel, ListItemModel, ListVersionModel, TownshipRoleEnum } from '../lists/list.model.js';
 import { RegionModel } from '../regions/region.model.js';
 import type { TownshipRole } from '../lists/list-item.entity.js';
+import type { QuestionIntent } from './question-analyzer.js';
+
+export const QuestionIntentEnum = { WHO_IS_ACCOUNTABLE: 'WHO_IS_ACCOUNTABLE', DUTY_CHECK: 'DUTY_CHECK' } as const;
+registerEnumType(QuestionIntentEnum, {
+  name: 'QuestionIntent',
+  description: '问题的意图：问某事归谁管（WHO_IS_ACCOUNTABLE），或乡镇问本级有没有这项职责（DUTY_CHECK：本级牵头或配合的事项排在上级收回事项之前）',
+});
 
 @ObjectType('AccountabilityAnswer')
 export class AccountabilityAnswerModel {
@@ -42,7 +49,9 @@ export class AccountabilityResultModel {
   regionCode: string;
   @Field(() => LocalDateScalar)
   asOf: string;
-  @Field(() => [String], { description: 'how the question was understood (segmented, synonyms applied)' })
+  @Field(() => QuestionIntentEnum, { description: 'what the question asks: who is accountable, or whether the township has the duty' })
+  intent: QuestionIntent;
+  @Field(() => [String], { description: 'how the question was understood (segmented, synonyms and the concept lexicon applied)' })
   terms: string[];
   @Field(() => [AccountabilityAnswerModel])
   answers: AccountabilityAnswerModel[];

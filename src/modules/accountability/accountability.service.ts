@@ -21,6 +21,13 @@ import { SynonymsService } from './synonyms.service.js';
 export const FIELD_FACTORS = { A: 1, B: 0.6, C: 0.3, D: 0.15 } as const;
 export const MIN_SCORE = 1.2;
 export const RELATIVE_CUTOFF = 0.3;
+/**
+ * In a "do we have this duty" question, a RECLAIMED item (the matter taken back by a county
+ * department) ranks by this share of its score: the township's own LEAD or COOPERATE item of the
+ * matter comes first, unless the reclaimed matter matches the question at least twice as well
+ * (it is what is asked).
+ */
+export const DUTY_CHECK_RECLAIMED_FACTOR = 0.5;
 /** Answers given when `first` is not, and at most: a ranked answer, not a listing. */
 export const DEFAULT_ANSWERS = 5;
 const MAX_FIRST = 20;
@@ -59,12 +66,14 @@ export class AccountabilityService {
     const region = await this.regions.requireRegion(regionInput, 'regionCode');
     if (region.level !== 'TOWNSHIP' && region.level !== 'COUNTY')
       throw badInput('regionCode', `请指定乡镇（街道）或县（市、区），“${region.name}”是${region.level === 'VILLAGE' ? '村级' : '市级以上'}区划`);
-    const result: AccountabilityResultModel = { question: analyzed.question, regionCode: region.code, asOf, terms: analyzed.terms.map((t) => t.term), answers: [] };
+    const result: AccountabilityResultModel = {
+      question: analyzed.question, regionCode: region.code, asOf, intent: analyzed.intent, terms: analyzed.terms.map((t) => t.term), answers: [],
+    };
     if (!analyzed.terms.length) return result;
 
     const versions = await this.reads.versionsInForceWithin(scope, region.code, asOf);
     if (!versions.length) return result;
-    const search = buildSearchQuery(analyzed.terms, versions, first);
+    const search = buildSearchQuery(analyzed.terms, versions, first, analyzed.intent === 'DUTY_CHECK' ? DUTY_CHECK_RECLAIMED_FACTOR : 1);
     const rows: Record<string, any>[] = await this.dataSource.query(search.sql, search.params);
     const best = rows[0] ? Number(rows[0].score) : 0;
     const byList = new Map(versions.map((v) => [v.listId, v]));
@@ -89,7 +98,7 @@ export class AccountabilityService {
 }
 
 /** The ranked search over the items of the given versions, as one SQL statement and its parameters. */
-export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionModel, 'listId' | 'number'>[], first: number) {
+export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionModel, 'listId' | 'number'>[], first: number, reclaimedFactor = 1) {
   return {
     sql: SEARCH_SQL,
     params: [
@@ -106,6 +115,7 @@ export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionM
       MIN_SCORE,
       first,
       terms.map((t) => `(${tsquery(t)})`).join(' | '),
+      reclaimedFactor,
     ],
   };
 }
@@ -131,16 +141,18 @@ WITH versions AS (
   SELECT greatest(count(*), 2) AS total FROM scope
 ), candidates AS MATERIALIZED (
   SELECT id, search_vector FROM scope WHERE search_vector @@ $13::tsquery
-), terms AS (
-  SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[]) AS t(term, q, qa, qab, qabc, weight, grp)
+), terms AS MATERIALIZED (
+  -- Each query parsed once, not once per candidate.
+  SELECT term, q::tsquery AS q, qa::tsquery AS qa, qab::tsquery AS qab, qabc::tsquery AS qabc, weight, grp
+  FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[]) AS t(term, q, qa, qab, qabc, weight, grp)
 ), hits AS (
   SELECT c.id, t.term, t.grp, t.weight * CASE
-      WHEN c.search_vector @@ t.qa::tsquery THEN ($10::float8[])[1]
-      WHEN c.search_vector @@ t.qab::tsquery THEN ($10::float8[])[2]
-      WHEN c.search_vector @@ t.qabc::tsquery THEN ($10::float8[])[3]
+      WHEN c.search_vector @@ t.qa THEN ($10::float8[])[1]
+      WHEN c.search_vector @@ t.qab THEN ($10::float8[])[2]
+      WHEN c.search_vector @@ t.qabc THEN ($10::float8[])[3]
       ELSE ($10::float8[])[4] END AS points,
     count(*) OVER (PARTITION BY t.term) AS df
-  FROM candidates c JOIN terms t ON c.search_vector @@ t.q::tsquery
+  FROM candidates c JOIN terms t ON c.search_vector @@ t.q
 ), matches AS (
   -- A term found in many of the items in scope tells them apart less (inverse document frequency).
   SELECT h.id, h.term, h.grp, h.points * ln(n.total::float8 / h.df + 1) / ln(n.total::float8 + 1) AS points
@@ -151,8 +163,10 @@ WITH versions AS (
   SELECT id, sum(points) AS score, array_agg(term ORDER BY points DESC, term) AS matched_terms
   FROM best_of_group GROUP BY id HAVING sum(points) >= $11 - 1e-9
 ), top AS (
-  SELECT s.id, s.score, s.matched_terms FROM scored s JOIN list_item i ON i.id = s.id
-  ORDER BY s.score DESC, i.item_code LIMIT $12
+  -- $14: the share of its score a RECLAIMED item keeps (a "do we have this duty" question).
+  SELECT s.id, s.score * CASE WHEN i.township_role = 'RECLAIMED' THEN $14::float8 ELSE 1 END AS score, s.matched_terms
+  FROM scored s JOIN list_item i ON i.id = s.id
+  ORDER BY 2 DESC, i.item_code LIMIT $12
 )
 SELECT ${ITEM_COLUMNS}, i.list_id, t.score, t.matched_terms
 FROM top t JOIN list_item i ON i.id = t.id
