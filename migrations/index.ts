@@ -7,9 +7,11 @@ import { TaskAdmission1796303172287 } from './1796303172287-task-admission.js';
 import { LookalikeNamesAndTokenVersions1796303798929 } from './1796303798929-lookalike-names-and-token-versions.js';
 import { SearchIndexState1796305456428 } from './1796305456428-search-index-state.js';
 import { LeadDuty1796307363540 } from './1796307363540-lead-duty.js';
+import { QuestionLog1796310000000 } from './1796310000000-question-log.js';
 
 /** Every migration in order; imported by the data source so the same list runs from source (tests) and from dist. */
 export const migrations = [
   Foundation1764400000000, VersionedLists1764400100000, AccountabilitySearch1764400200000, AuditTrail1764400300000, ItemStorage1764400400000,
   TaskAdmission1796303172287, LookalikeNamesAndTokenVersions1796303798929, SearchIndexState1796305456428, LeadDuty1796307363540,
+  QuestionLog1796310000000,
 ];

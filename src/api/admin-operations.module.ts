@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountabilityModule } from '../modules/accountability/accountability.module.js';
-import { SynonymsAdminResolver } from '../modules/accountability/accountability.resolver.js';
+import { QuestionQueueResolver, SynonymsAdminResolver } from '../modules/accountability/accountability.resolver.js';
 import { AdmissionModule } from '../modules/admission/admission.module.js';
 import { TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver } from '../modules/admission/admission.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
@@ -17,7 +17,7 @@ import { ListsAdminResolver } from '../modules/lists/lists.resolver.js';
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
   imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule],
-  providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver,
+  providers: [LoginThrottle, AuthResolver, BodiesAdminResolver, ListsAdminResolver, SynonymsAdminResolver, QuestionQueueResolver, AuditResolver, ImportAdminResolver,
     TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver],
 })
 export class AdminOperationsModule {}

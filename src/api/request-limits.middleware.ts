@@ -24,7 +24,7 @@ export function countTokens(source: string, stopAbove: number): number | null {
   return count;
 }
 
-const PUBLIC_PATHS = /^\/(graphql|exports\/)/;
+const PUBLIC_PATHS = /^\/(graphql|exports\/|feedback\/)/;
 /** The JSON body limit of everything but a logged-in user's request to /admin/graphql. */
 const ANONYMOUS_BODY_MAX = 100 * 1024;
 /**

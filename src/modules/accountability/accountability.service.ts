@@ -99,16 +99,18 @@ export class AccountabilityService {
 
 /** The ranked search over the items of the given versions, as one SQL statement and its parameters. */
 export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionModel, 'listId' | 'number'>[], first: number, reclaimedFactor = 1) {
+  const tokenTerms = terms.flatMap((t) => t.tokens.map(() => t.term));
+  const tokens = terms.flatMap((t) => t.tokens);
   return {
     sql: SEARCH_SQL,
     params: [
       versions.map((v) => v.listId),
       versions.map((v) => v.number),
       terms.map((t) => t.term),
-      terms.map((t) => tsquery(t)),
-      terms.map((t) => tsquery(t, 'A')),
-      terms.map((t) => tsquery(t, 'AB')),
-      terms.map((t) => tsquery(t, 'ABC')),
+      terms.map((t) => t.tokens.length),
+      tokenTerms,
+      tokens,
+      [...new Set(tokens)],
       terms.map((t) => t.weight),
       terms.map((t) => t.group),
       [FIELD_FACTORS.A, FIELD_FACTORS.B, FIELD_FACTORS.C, FIELD_FACTORS.D],
@@ -126,9 +128,12 @@ export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionM
  *
  * A list item's search_vector is a few kB and TOASTed (compressed), and every `@@` on a stored
  * value decompresses it again: the rows in scope are tested once against all the terms OR'ed
- * together ($13), and only the few that match are tested term by term. The scope keeps ids and
- * vectors only (a county's thousands of rows stay in memory); the answers' columns are read by
- * primary key at the end.
+ * together ($13); the vectors of the few that match are then read once each (unnest), keeping
+ * only the lexemes of the question's tokens ($7) with the best field each is found in. A term
+ * matches an item when all its tokens do, in the field of its weakest token — what
+ * `vector @@ 'a:A & b:A'` (then AB, ABC, any) said, without testing each term against each vector.
+ * The scope keeps ids and vectors only (a county's thousands of rows stay in memory); the
+ * answers' columns are read by primary key at the end.
  */
 const SEARCH_SQL = `
 WITH versions AS (
@@ -141,18 +146,23 @@ WITH versions AS (
   SELECT greatest(count(*), 2) AS total FROM scope
 ), candidates AS MATERIALIZED (
   SELECT id, search_vector FROM scope WHERE search_vector @@ $13::tsquery
-), terms AS MATERIALIZED (
-  -- Each query parsed once, not once per candidate.
-  SELECT term, q::tsquery AS q, qa::tsquery AS qa, qab::tsquery AS qab, qabc::tsquery AS qabc, weight, grp
-  FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[]) AS t(term, q, qa, qab, qabc, weight, grp)
+), lexemes AS MATERIALIZED (
+  -- field of a lexeme: 1 (A, name and keywords) … 4 (D, legal basis), its best position.
+  SELECT c.id, u.lexeme, (SELECT min(CASE w WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 ELSE 4 END) FROM unnest(u.weights) w) AS field
+  FROM candidates c CROSS JOIN LATERAL unnest(c.search_vector) u
+  WHERE u.lexeme = ANY($7::text[])
+), terms AS (
+  SELECT * FROM unnest($3::text[], $4::int[], $8::float8[], $9::text[]) AS t(term, ntokens, weight, grp)
+), term_tokens AS (
+  SELECT * FROM unnest($5::text[], $6::text[]) AS x(term, token)
+), term_hits AS (
+  -- a (term, token) pair and an (item, lexeme) pair are each unique: count(*) is the tokens found.
+  SELECT l.id, tt.term, max(l.field) AS field, count(*) AS found
+  FROM term_tokens tt JOIN lexemes l ON l.lexeme = tt.token
+  GROUP BY l.id, tt.term
 ), hits AS (
-  SELECT c.id, t.term, t.grp, t.weight * CASE
-      WHEN c.search_vector @@ t.qa THEN ($10::float8[])[1]
-      WHEN c.search_vector @@ t.qab THEN ($10::float8[])[2]
-      WHEN c.search_vector @@ t.qabc THEN ($10::float8[])[3]
-      ELSE ($10::float8[])[4] END AS points,
-    count(*) OVER (PARTITION BY t.term) AS df
-  FROM candidates c JOIN terms t ON c.search_vector @@ t.q
+  SELECT h.id, t.term, t.grp, t.weight * ($10::float8[])[h.field] AS points, count(*) OVER (PARTITION BY t.term) AS df
+  FROM term_hits h JOIN terms t ON t.term = h.term AND h.found = t.ntokens
 ), matches AS (
   -- A term found in many of the items in scope tells them apart less (inverse document frequency).
   SELECT h.id, h.term, h.grp, h.points * ln(n.total::float8 / h.df + 1) / ln(n.total::float8 + 1) AS points

@@ -75,7 +75,8 @@ export interface ConceptLexicon {
 export function buildLexicon(concepts: Concept[]): ConceptLexicon {
   const byExpression = new Map<string, Concept[]>();
   for (const c of concepts)
-    for (const e of c.expressions) {
+    // A question may use the official term itself (河道采砂): it reads as the concept too.
+    for (const e of [...c.expressions, ...c.official]) {
       // An expression as written, and without a closing particle (不念书了 → 不念书).
       const written = e.normalize('NFKC').replace(/\s+/g, '');
       for (const key of new Set([written, written.replace(/[了的啦吗呢呀啊吧]+$/u, '')])) {

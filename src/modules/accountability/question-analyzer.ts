@@ -51,6 +51,17 @@ export function questionIntent(question: string): QuestionIntent {
   return DUTY_CHECK.some((re) => re.test(question)) ? 'DUTY_CHECK' : 'WHO_IS_ACCOUNTABLE';
 }
 
+/** A term's tokens, remembered: the lexicon's official terms come back question after question. */
+const tokenMemo = new Map<string, string[]>();
+function tokensOf(term: string): string[] {
+  let tokens = tokenMemo.get(term);
+  if (!tokens) {
+    if (tokenMemo.size >= 50_000) tokenMemo.clear();
+    tokenMemo.set(term, (tokens = [...new Set(segmentWords(term))]));
+  }
+  return tokens;
+}
+
 export interface QueryTerm {
   /** The word as understood, shown in `terms` and `matchedTerms`. */
   term: string;
@@ -94,7 +105,7 @@ export function analyzeQuestion(raw: string, synonyms: ReadonlyMap<string, strin
   const terms = new Map<string, QueryTerm>();
   const add = (term: string, weight: number, fromSynonym: boolean, group = term) => {
     for (const form of variantForms(term)) {
-      const tokens = [...new Set(segmentWords(form))];
+      const tokens = tokensOf(form);
       if (!tokens.length) continue;
       const existing = terms.get(form);
       if (existing) existing.weight = Math.max(existing.weight, weight);
@@ -102,20 +113,24 @@ export function analyzeQuestion(raw: string, synonyms: ReadonlyMap<string, strin
     }
   };
 
-  // Colloquial forms of the synonym table first, longest first, each consumed so its pieces are not searched again.
-  const keys = [...synonyms.keys()].sort((a, b) => b.length - a.length);
-  for (const key of keys) {
-    if (!text.includes(key)) continue;
-    text = text.split(key).join(' ');
-    add(key, SYNONYM_FORM, false);
-    for (const expansion of synonyms.get(key)!) add(expansion, SYNONYM_EXPANSION, true);
-  }
-
-  // Then the expressions of the concept lexicon: each concept's official terms are alternatives
-  // of one another (and of the expression itself), so a concept counts once, by its best match.
+  // Colloquial forms of the synonym table and expressions of the concept lexicon, longest first
+  // (the table's before the lexicon's of the same length), each consumed so its pieces are not
+  // searched again. A lexicon concept's official terms are alternatives of one another (and of
+  // the expression itself), so a concept counts once, by its best match. A two-character
+  // expression counts only as a word of the question (产检 is not in 企业安全生产检查).
   const concepts: string[] = [];
+  const words = new Set(segmentForIndex(text));
+  const keys = [...synonyms.keys()].sort((a, b) => b.length - a.length);
+  let k = 0;
   for (const expression of lexicon.expressions) {
-    if (!text.includes(expression)) continue;
+    for (; k < keys.length && keys[k].length >= expression.length; k++) {
+      const key = keys[k];
+      if (!text.includes(key)) continue;
+      text = text.split(key).join(' ');
+      add(key, SYNONYM_FORM, false);
+      for (const expansion of synonyms.get(key)!) add(expansion, SYNONYM_EXPANSION, true);
+    }
+    if (!text.includes(expression) || (expression.length === 2 && !words.has(expression))) continue;
     text = text.split(expression).join(' ');
     const weight = lexiconWeight(expression);
     for (const concept of lexicon.byExpression.get(expression)!) {
@@ -124,6 +139,13 @@ export function analyzeQuestion(raw: string, synonyms: ReadonlyMap<string, strin
       add(expression, weight * 0.7, false, group);
       for (const official of concept.official) add(official, weight, true, group);
     }
+  }
+  for (; k < keys.length; k++) {
+    const key = keys[k];
+    if (!text.includes(key)) continue;
+    text = text.split(key).join(' ');
+    add(key, SYNONYM_FORM, false);
+    for (const expansion of synonyms.get(key)!) add(expansion, SYNONYM_EXPANSION, true);
   }
 
   // Filler goes after the table and the lexicon were looked up (their forms may hold 了, 的, 有人…).

@@ -13,6 +13,8 @@ export interface ResolvedCitation extends ParsedCitation {
   instrumentId: string | null;
   instrumentVersionId: string | null;
   provisionId: string | null;
+  /** The cited provision's text (searched with the item), when one matched. */
+  text?: string | null;
   /** true when the instrument is in the catalogue and, if an article is cited, a provision matches. */
   resolved: boolean;
 }
@@ -74,7 +76,7 @@ export class LegalService {
       }
       for (const version of ordered) {
         const provision = matchProvision(provisionsOf.get(`${version.id}:${c.article}`) ?? [], c);
-        if (provision) return { ...c, instrumentId: instrument.id, instrumentVersionId: version.id, provisionId: provision.id, resolved: true };
+        if (provision) return { ...c, instrumentId: instrument.id, instrumentVersionId: version.id, provisionId: provision.id, text: provision.text, resolved: true };
       }
       return { ...c, instrumentId: instrument.id, instrumentVersionId: inForce?.id ?? null, provisionId: null, resolved: false };
     });
