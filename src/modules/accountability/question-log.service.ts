@@ -8,7 +8,6 @@ import { badInput, conflict, forbidden, notFound } from '../../common/domain-err
 import { isUuid } from '../../common/ids.js';
 import { todayInChina } from '../../common/local-date.scalar.js';
 import { AuditService } from '../audit/audit.service.js';
-import { BodiesService } from '../bodies/bodies.service.js';
 import { contentFromRow, contentToInput, bodyIdsOf, ITEM_LIMITS } from '../lists/item-fields.js';
 import { ListVersionsService } from '../lists/list-versions.service.js';
 import type { ListItemInput } from '../lists/list.model.js';
@@ -80,7 +79,6 @@ export class QuestionLogService implements BeforeApplicationShutdown {
     private readonly accountability: AccountabilityService,
     private readonly regions: RegionsService,
     private readonly versions: ListVersionsService,
-    private readonly bodies: BodiesService,
     private readonly synonyms: SynonymsService,
     private readonly audit: AuditService,
   ) {}
@@ -244,7 +242,9 @@ export class QuestionLogService implements BeforeApplicationShutdown {
         const content = contentFromRow(current);
         if (content.aliases.includes(phrase)) throw conflict(`“${phrase}”已是该事项的常见问法`);
         if (content.aliases.length >= ITEM_LIMITS.listElements) throw badInput('phrase', `一个事项最多${ITEM_LIMITS.listElements}个常见问法`);
-        const names = await this.bodies.namesOf(bodyIdsOf([content]));
+        // Inside this transaction (the embedded engine has one connection): the bodies' names by id.
+        const bodies: { id: string; name: string }[] = await em.query(`SELECT id, name FROM body WHERE id = ANY($1::uuid[])`, [bodyIdsOf([content])]);
+        const names = new Map(bodies.map((b) => [b.id, b.name]));
         const input = { ...contentToInput(itemCode, content, names), aliases: [...content.aliases, phrase] } as unknown as ListItemInput;
         await this.versions.saveItem(actor, draft.id, input, null, em);
         mappedTo = { as, itemCode, versionId: draft.id, versionNumber: draft.number, phrase };
