@@ -175,7 +175,9 @@ export class QuestionLogService implements BeforeApplicationShutdown {
       `WITH logged AS (
          SELECT DISTINCT ON (question, region_code) id, question, region_code, asked_on, result_count, top_item_code, top_item_name, top_score,
                 count(*) OVER (PARTITION BY question, region_code) AS times_asked
-         FROM question_log WHERE region_code BETWEEN $1 AND $2 AND mapped_at IS NULL
+         FROM question_log q WHERE region_code BETWEEN $1 AND $2 AND mapped_at IS NULL
+           -- a question once mapped stays out, even when asked again before its alias is published
+           AND NOT EXISTS (SELECT 1 FROM question_log m WHERE m.question = q.question AND m.region_code = q.region_code AND m.mapped_at IS NOT NULL)
          ORDER BY question, region_code, asked_at DESC
        ), judged AS (
          SELECT l.*, coalesce(f.not_helpful, 0) AS not_helpful, coalesce(f.helpful, 0) AS helpful FROM logged l
