@@ -79,7 +79,8 @@ export function buildLexicon(concepts: Concept[]): ConceptLexicon {
     for (const e of [...c.expressions, ...c.official]) {
       // An expression as written, and without a closing particle (不念书了 → 不念书).
       const written = e.normalize('NFKC').replace(/\s+/g, '');
-      for (const key of new Set([written, written.replace(/[了的啦吗呢呀啊吧]+$/u, '')])) {
+      // …and in its 沙/砂 forms (吸沙, 吸砂).
+      for (const key of new Set([written, written.replace(/[了的啦吗呢呀啊吧]+$/u, '')].flatMap(variantForms))) {
         if ([...key].length < 2) continue;
         const list = byExpression.get(key) ?? [];
         if (!list.includes(c)) list.push(c);
