@@ -21,8 +21,10 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# Read at run time from the project tree (src/modules/regions/region-extract.ts, src/seed/demo-files.ts).
+# Read at run time from the project tree (src/modules/regions/region-extract.ts, src/seed/demo-files.ts,
+# src/modules/accountability/concept-lexicon.ts).
 COPY --from=build /app/src/modules/regions/data ./src/modules/regions/data
+COPY --from=build /app/src/modules/accountability/data ./src/modules/accountability/data
 COPY --from=build /app/src/seed/demo ./src/seed/demo
 COPY --from=build /app/src/web/assets ./src/web/assets
 # Only used without DATABASE_URL (embedded engine); mount a volume there to keep it.

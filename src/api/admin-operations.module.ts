@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountabilityModule } from '../modules/accountability/accountability.module.js';
-import { SynonymsAdminResolver } from '../modules/accountability/accountability.resolver.js';
+import { QuestionQueueResolver, SynonymsAdminResolver } from '../modules/accountability/accountability.resolver.js';
 import { AdmissionModule } from '../modules/admission/admission.module.js';
 import { TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver } from '../modules/admission/admission.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
@@ -24,7 +24,7 @@ import { WebhooksAdminResolver } from '../modules/webhooks/webhooks.resolver.js'
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
   imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule, BasisAlertsModule, CountyViewsModule, WebhooksModule],
-  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver, BodyMergeAdminResolver, SynonymsAdminResolver, AuditResolver, ImportAdminResolver, BodiesImportAdminResolver,
+  providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver, BodyMergeAdminResolver, SynonymsAdminResolver, QuestionQueueResolver, AuditResolver, ImportAdminResolver, BodiesImportAdminResolver,
     TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver, BasisAlertsResolver, MatterLinksAdminResolver, WebhooksAdminResolver],
 })
 export class AdminOperationsModule {}

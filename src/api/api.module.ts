@@ -7,6 +7,8 @@ import { QUANZE_CONFIG, type QuanzeConfig } from '../config/config.js';
 import { AdminOperationsModule } from './admin-operations.module.js';
 import { AdminSchemaScope } from '../common/admin-schema-scope.js';
 import { graphqlOptions } from './graphql-options.js';
+import { AccountabilityModule } from '../modules/accountability/accountability.module.js';
+import { QuestionLogService } from '../modules/accountability/question-log.service.js';
 import { NoMutationsRule } from './public-mutation.rule.js';
 import { memoryCounters, RATE_LIMIT_COUNTERS, RateLimits } from '../common/rate-limit.js';
 import { RequestLimitsMiddleware } from './request-limits.middleware.js';
@@ -36,12 +38,14 @@ export class RateLimitModule {}
     AdminSchemaScope,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [QUANZE_CONFIG, ReadCache],
-      useFactory: (config: QuanzeConfig, readCache: ReadCache) =>
+      imports: [AccountabilityModule],
+      inject: [QUANZE_CONFIG, ReadCache, QuestionLogService],
+      useFactory: (config: QuanzeConfig, readCache: ReadCache, questionLog: QuestionLogService) =>
         graphqlOptions('public', '/graphql', [SharedQueriesModule], config, {
           introspection: !config.production,
           validationRules: [NoMutationsRule],
           readCache,
+          questionLog,
         }),
     }),
     GraphQLModule.forRootAsync<ApolloDriverConfig>({

@@ -15,6 +15,8 @@ import { aliasLimitRule, depthLimitRule } from './query-shape.rules.js';
 import { RequestLoaders } from '../common/request-loaders.js';
 import { dropPublicResponsesOnMutation, publicResponseCachePlugin } from './response-cache.plugin.js';
 import type { ReadCache } from '../common/read-cache.js';
+import { questionLogPlugin } from '../modules/accountability/question-log.plugin.js';
+import type { QuestionLogService } from '../modules/accountability/question-log.service.js';
 
 /** The services' own defaults of `first`, for the complexity estimate when a query gives none. */
 import { DEFAULT_INSTRUMENTS } from '../modules/legal/legal.resolver.js';
@@ -49,7 +51,7 @@ export function graphqlOptions(
   path: string,
   include: Function[],
   config: QuanzeConfig,
-  options: { introspection: boolean; validationRules?: ValidationRule[]; auth?: AuthService; readCache: ReadCache },
+  options: { introspection: boolean; validationRules?: ValidationRule[]; auth?: AuthService; readCache: ReadCache; questionLog?: QuestionLogService },
 ): ApolloDriverConfig {
   const limits = config.api;
   return {
@@ -77,6 +79,8 @@ export function graphqlOptions(
       ApolloServerPluginCacheControlDisabled(),
       apiLimitsPlugin({ endpoint, limits, cost: { firstDefaults: FIRST_DEFAULTS, listEstimates: LIST_ESTIMATES }, auth: options.auth }),
       endpoint === 'public' ? publicResponseCachePlugin(options.readCache) : dropPublicResponsesOnMutation(options.readCache),
+      // Public questions to the log, cache hits included, after the answer (docs/accountability.md).
+      ...(options.questionLog ? [questionLogPlugin(options.questionLog)] : []),
     ],
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
     formatError: formatGraphQLError,

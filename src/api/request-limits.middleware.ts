@@ -31,7 +31,7 @@ export function countTokens(source: string, stopAbove: number): number | null {
  * /health, static assets). A portal page that asks a question belongs to `questions`: add its path here.
  */
 export function publicRouteClass(path: string): PublicRouteClass | null {
-  if (/^\/(graphql|ask)(\/|$)/.test(path)) return 'questions';
+  if (/^\/(graphql|ask|feedback)(\/|$)/.test(path)) return 'questions';
   if (path.startsWith('/exports/')) return 'exports';
   if (/^\/(admin|health|assets)(\/|$)/.test(path)) return null;
   return 'pages';

@@ -11,4 +11,6 @@ export interface GraphQLRequestContext {
   actor: Actor;
   /** This request's DataLoaders, created on first use. */
   loaders: RequestLoaders;
+  /** `whoIsAccountable` answers computed in this request on the public endpoint (for the question log). */
+  answeredQuestions?: { question: string; regionCode: string; asOf: string | null; first: number | null; answered: Promise<unknown> }[];
 }

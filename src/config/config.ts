@@ -10,6 +10,8 @@ export interface QuanzeConfig {
   databaseReplicaUrls: string[];
   /** Entries per space of the in-process cache of public answers (READ_CACHE_ENTRIES, 0 = off; src/common/read-cache.ts). */
   readCacheEntries: number;
+  /** Days a logged public question (and a "was this right?" answer) is kept (QUESTION_LOG_RETENTION_DAYS). */
+  questionLogRetentionDays: number;
   port: number;
   /** Interface to listen on; 0.0.0.0 in containers. */
   host: string;
@@ -200,6 +202,7 @@ export function loadConfig(env: Env = process.env): QuanzeConfig {
     databaseUrl,
     databaseReplicaUrls: readReplicaUrls(env, databaseUrl),
     readCacheEntries: readInt(env, 'READ_CACHE_ENTRIES', 5000, 0, 1_000_000),
+    questionLogRetentionDays: readInt(env, 'QUESTION_LOG_RETENTION_DAYS', 365, 1, 3650),
     port: readInt(env, 'PORT', 3000, 0, 65535), // 0: any free port (the log says which)
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir,

@@ -8,7 +8,7 @@ const TOWN_B = '320282103000';
 const COUNTY = '320282000000';
 const ASK = `query($q: String!, $r: String!, $d: Date, $n: Int) {
   whoIsAccountable(question: $q, regionCode: $r, asOf: $d, first: $n) {
-    question regionCode asOf terms
+    question regionCode asOf intent terms
     answers {
       score matchedTerms townshipRole villageDuty
       item { itemCode name section accountabilityCircumstances exemptions }
@@ -21,10 +21,10 @@ const ASK = `query($q: String!, $r: String!, $d: Date, $n: Int) {
   }
 }`;
 
-/** The figure the evaluation reached when the search was tuned; the test fails below it. */
-const HIT_AT_1_FLOOR = 0.95;
-/** The held-out set (written without seeing the synonym table) measured 28.2% when the tuning stopped. */
-const HOLDOUT_HIT_AT_1_FLOOR = 0.28;
+/** The figure the evaluation reached with the concept lexicon (90 of 94, docs/accountability.md); the test fails below it. */
+const HIT_AT_1_FLOOR = 90 / 94;
+/** The held-out set: 28.2% before the concept lexicon, 27 of 39 with it (docs/accountability.md says how far it is still "held out"). */
+const HOLDOUT_HIT_AT_1_FLOOR = 27 / 39;
 
 describe('who is accountable for X?', () => {
   let app: TestApp;
@@ -81,6 +81,31 @@ describe('who is accountable for X?', () => {
     const land = answers.find((a: any) => a.item.itemCode === '320282-100-PH-005');
     expect(land.accountableBody.name).toBe('宜兴市自然资源和规划局');
     expect(land.citations.map((c: any) => c.label)).toContain('《中华人民共和国土地管理法》第七十五条');
+  });
+
+  it("answers a clerk's \"do we have this duty\" with the township's own item before a reclaimed neighbouring matter", async () => {
+    const result = await ask('上面让我们查企业安全生产我们有这个职责吗');
+    expect(result.intent).toBe('DUTY_CHECK');
+    expect(result.terms).not.toEqual(expect.arrayContaining(['职责']));
+    const roles = result.answers.map((a: any) => a.townshipRole);
+    expect(roles[0]).toMatch(/^(LEAD|COOPERATE)$/);
+    expect(codes(result)[0]).toMatch(/^320282-100-(JB-007|JC-001)$/);
+    // No RECLAIMED item above one of the township's own.
+    const firstReclaimed = roles.indexOf('RECLAIMED');
+    if (firstReclaimed >= 0) expect(roles.slice(firstReclaimed).every((r: string) => r === 'RECLAIMED')).toBe(true);
+  });
+
+  it('still answers the reclaimed matter first when it is what a duty question asks about', async () => {
+    const result = await ask('上面让我们管非煤矿山的安全生产，我们有这个职责吗');
+    expect(result.intent).toBe('DUTY_CHECK');
+    expect(result.answers[0]).toMatchObject({ townshipRole: 'RECLAIMED', item: { itemCode: '320282-100-SH-001' }, accountableBody: { name: '宜兴市应急管理局' } });
+  });
+
+  it('reads everyday words through the concept lexicon, 沙 and 砂 alike', async () => {
+    const sand = await ask('河里有条船天天偷偷吸砂，谁来管');
+    expect(codes(sand)[0]).toBe('320282-100-PH-010');
+    expect(sand.intent).toBe('WHO_IS_ACCOUNTABLE');
+    expect(codes(await ask('小孩出生了去哪里报户口', TOWN_B))[0]).toBe('320282-103-SH-001');
   });
 
   it.each(['火星探测', '股票开户', '手机话费充值'])('answers nothing relevant to %s rather than the least bad', async (question) => {

@@ -1,4 +1,5 @@
-import { analyzeQuestion } from '../../src/modules/accountability/question-analyzer.js';
+import { analyzeQuestion, questionIntent } from '../../src/modules/accountability/question-analyzer.js';
+import { buildLexicon } from '../../src/modules/accountability/concept-lexicon.js';
 import { segmentForIndex } from '../../src/modules/accountability/chinese-text.js';
 import { memoizedSegmentation, searchDocument } from '../../src/modules/accountability/item-search-document.js';
 import { CONTENT_FIELDS, type ItemContent } from '../../src/modules/lists/item-fields.js';
@@ -13,7 +14,10 @@ const synonyms = new Map([
   ['烧地', ['秸秆焚烧']],
   ['低保', ['最低生活保障']],
 ]);
-const terms = (q: string) => analyzeQuestion(q, synonyms).terms.map((t) => t.term);
+/** The synonym table alone (no concept lexicon), as the first tests describe it. */
+const noLexicon = buildLexicon([]);
+const terms = (q: string) => analyzeQuestion(q, synonyms, noLexicon).terms.map((t) => t.term);
+const withLexicon = (q: string) => analyzeQuestion(q, synonyms).terms.map((t) => t.term);
 
 describe('question analysis', () => {
   it('drops question words and filler', () => {
@@ -48,6 +52,61 @@ describe('question analysis', () => {
 
   it('understands nothing in a question of filler only', () => {
     expect(terms('请问这个归谁管？')).toEqual([]);
+  });
+});
+
+describe('question intent and duty words', () => {
+  it.each([
+    '上面让我们查企业安全生产我们有这个职责吗',
+    '河道采砂我们镇管不管',
+    '农村低保审核是不是我们的职责',
+    '县里让我们负责秸秆禁烧',
+    '燃气安全检查归不归我们管',
+    '我们镇要管非煤矿山吗',
+  ])('reads %s as a "do we have this duty" question', (q) => {
+    expect(questionIntent(q)).toBe('DUTY_CHECK');
+    expect(analyzeQuestion(q, synonyms).intent).toBe('DUTY_CHECK');
+  });
+
+  it.each(['村口有人乱搭棚子归哪里管', '低保找谁', '有没有高龄补贴', '邻居家孩子不念书了'])('reads %s as asking who is accountable', (q) => {
+    expect(questionIntent(q)).toBe('WHO_IS_ACCOUNTABLE');
+  });
+
+  it('keeps duty words out of the terms: they ask about the duty, not the matter', () => {
+    const t = withLexicon('上面让我们查企业安全生产我们有这个职责吗');
+    for (const w of ['职责', '上面', '我们', '这个', '有没有']) expect(t).not.toContain(w);
+    expect(t).toEqual(expect.arrayContaining(['安全生产监督检查']));
+    expect(withLexicon('这个职责归谁？我们管不管？')).toEqual([]);
+  });
+});
+
+describe('the concept lexicon in questions', () => {
+  it('expands everyday words to the official terms of the lists, a concept counting once', () => {
+    const analyzed = analyzeQuestion('邻居家孩子才十四岁就不念书了', new Map());
+    expect(analyzed.concepts).toContain('控辍保学');
+    const official = analyzed.terms.find((t) => t.term === '控辍保学')!;
+    const other = analyzed.terms.find((t) => t.term === '劝返复学')!;
+    expect(official).toMatchObject({ fromSynonym: true });
+    expect(other.group).toBe(official.group);
+    expect(withLexicon('娃刚生下来要去报户')).toContain('出生登记');
+  });
+
+  it('searches 沙 and 砂 alike', () => {
+    const t = analyzeQuestion('半夜有船在河里抽沙', new Map()).terms.map((x) => x.term);
+    expect(t).toEqual(expect.arrayContaining(['河道采砂', '河道采沙']));
+    expect(analyzeQuestion('有人在河里采沙', new Map()).terms.map((x) => x.term)).toEqual(expect.arrayContaining(['采沙', '采砂']));
+  });
+
+  it('takes a two-character expression only as a word of the question', () => {
+    // 产检 (prenatal check) is in the lexicon; 企业安全生产检查 holds the characters, not the word.
+    expect(analyzeQuestion('企业安全生产检查', new Map()).concepts).not.toContain('妇幼保健');
+    expect(analyzeQuestion('怀孕了去哪里产检', new Map()).concepts.length).toBeGreaterThan(0);
+  });
+
+  it('lets the synonym table win over the lexicon for a form of the same length', () => {
+    const own = new Map([['抽沙', ['土地整治']]]);
+    expect(analyzeQuestion('抽沙', own).terms.map((t) => t.term)).toContain('土地整治');
+    expect(analyzeQuestion('抽沙', own).concepts).toEqual([]);
   });
 });
 

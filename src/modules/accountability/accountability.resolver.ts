@@ -11,7 +11,10 @@ import { CitationModel, KNOWN_AT } from '../lists/list.model.js';
 import { RegionModel } from '../regions/region.model.js';
 import { regionLoader } from '../regions/regions.resolver.js';
 import { RegionsService } from '../regions/regions.service.js';
-import { AccountabilityAnswerModel, AccountabilityResultModel, SearchSynonymModel } from './accountability.model.js';
+import {
+  AccountabilityAnswerModel, AccountabilityResultModel, QuestionMappedModel, QuestionMappingEnum, QueuedQuestionModel, SearchSynonymModel,
+} from './accountability.model.js';
+import { QuestionLogService } from './question-log.service.js';
 import { AccountabilityService } from './accountability.service.js';
 import { SynonymsService } from './synonyms.service.js';
 
@@ -35,7 +38,10 @@ export class AccountabilityResolver {
     @Args('knownAt', { type: () => GraphQLISODateTime, nullable: true, description: KNOWN_AT }) knownAt: Date | null,
     @Context() ctx: GraphQLRequestContext,
   ) {
-    return this.accountability.whoIsAccountable(readScopeFor(ctx.endpoint, ctx.actor), question, regionCode, asOf, first, knownAt);
+    const answered = this.accountability.whoIsAccountable(readScopeFor(ctx.endpoint, ctx.actor), question, regionCode, asOf, first, knownAt);
+    // The public question log (question-log.plugin.ts) takes the answer from here when it was computed in this request.
+    if (ctx.endpoint === 'public') (ctx.answeredQuestions ??= []).push({ question, regionCode, asOf, first, answered });
+    return answered;
   }
 
   @ResolveField(() => BodyModel)
@@ -75,5 +81,33 @@ export class SynonymsAdminResolver {
   @RequirePermission(Permission.MANAGE_CATALOGUE)
   removeSynonym(@Args('term') term: string, @Context() ctx: GraphQLRequestContext) {
     return this.synonymsService.remove(ctx.actor, term);
+  }
+}
+
+/** The questions people asked that found nothing good, and mapping them to items (admin endpoint, EDITOR and ADMIN). */
+@Resolver(() => QueuedQuestionModel)
+export class QuestionQueueResolver {
+  constructor(private readonly questionLog: QuestionLogService) {}
+
+  @Query(() => [QueuedQuestionModel], { description: '本区划群众提问中无答复、置信度低或被反馈答错且尚未处理的问题，按提问次数排序' })
+  @RequirePermission(Permission.EDIT_LISTS)
+  questionQueue(
+    @Args('regionCode') regionCode: string,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.questionLog.queue(ctx.actor, regionCode, first);
+  }
+
+  @Mutation(() => QuestionMappedModel, { description: '把一条提问对应到正确的事项：加为该事项的常见问法（清单草稿），或加为同义词（仅系统管理员）' })
+  @RequirePermission(Permission.EDIT_LISTS)
+  mapQuestion(
+    @Args('questionId') questionId: string,
+    @Args('itemCode') itemCode: string,
+    @Args('as', { type: () => QuestionMappingEnum }) as: 'ITEM_ALIAS' | 'SYNONYM',
+    @Args('phrase', { type: () => String, nullable: true, description: '默认为提问原文（去掉标点）' }) phrase: string | null,
+    @Context() ctx: GraphQLRequestContext,
+  ) {
+    return this.questionLog.map(ctx.actor, questionId, itemCode, as, phrase);
   }
 }

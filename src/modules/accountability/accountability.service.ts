@@ -22,6 +22,13 @@ import { SynonymsService } from './synonyms.service.js';
 export const FIELD_FACTORS = { A: 1, B: 0.6, C: 0.3, D: 0.15 } as const;
 export const MIN_SCORE = 1.2;
 export const RELATIVE_CUTOFF = 0.3;
+/**
+ * In a "do we have this duty" question, a RECLAIMED item (the matter taken back by a county
+ * department) ranks by this share of its score: the township's own LEAD or COOPERATE item of the
+ * matter comes first, unless the reclaimed matter matches the question at least twice as well
+ * (it is what is asked).
+ */
+export const DUTY_CHECK_RECLAIMED_FACTOR = 0.5;
 /** Answers given when `first` is not, and at most: a ranked answer, not a listing. */
 export const DEFAULT_ANSWERS = 5;
 const MAX_FIRST = 20;
@@ -66,6 +73,7 @@ export class AccountabilityService {
       question: analyzed.question,
       regionCode: region.code,
       asOf,
+      intent: analyzed.intent,
       terms: analyzed.terms.map((t) => t.term),
       answers: [],
       emptyReason: 'NO_MATCH',
@@ -75,7 +83,7 @@ export class AccountabilityService {
     const versions = await this.reads.versionsInForceWithin(scope, region.code, asOf, knownAt);
     if (!versions.length) return { ...result, emptyReason: 'NO_LIST_IN_FORCE' };
     if (!analyzed.terms.length) return result;
-    const search = buildSearchQuery(analyzed.terms, versions, first);
+    const search = buildSearchQuery(analyzed.terms, versions, first, 'inForce', analyzed.intent === 'DUTY_CHECK' ? DUTY_CHECK_RECLAIMED_FACTOR : 1);
     const rows: Record<string, any>[] = await this.dataSource.query(search.sql, search.params);
     const best = rows[0] ? Number(rows[0].score) : 0;
     const byList = new Map(versions.map((v) => [v.listId, v]));
@@ -116,23 +124,28 @@ export class AccountabilityService {
 }
 
 /** The ranked search over the items of the given versions, as one SQL statement and its parameters. */
-export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionModel, 'listId' | 'number'>[], first: number, rows: 'inForce' | 'removed' = 'inForce') {
+export function buildSearchQuery(
+  terms: QueryTerm[], versions: Pick<ListVersionModel, 'listId' | 'number'>[], first: number, rows: 'inForce' | 'removed' = 'inForce', reclaimedFactor = 1,
+) {
+  const tokenTerms = terms.flatMap((t) => t.tokens.map(() => t.term));
+  const tokens = terms.flatMap((t) => t.tokens);
   return {
     sql: rows === 'inForce' ? SEARCH_SQL : REMOVED_SEARCH_SQL,
     params: [
       versions.map((v) => v.listId),
       versions.map((v) => v.number),
       terms.map((t) => t.term),
-      terms.map((t) => tsquery(t)),
-      terms.map((t) => tsquery(t, 'A')),
-      terms.map((t) => tsquery(t, 'AB')),
-      terms.map((t) => tsquery(t, 'ABC')),
+      terms.map((t) => t.tokens.length),
+      tokenTerms,
+      tokens,
+      [...new Set(tokens)],
       terms.map((t) => t.weight),
       terms.map((t) => t.group),
       [FIELD_FACTORS.A, FIELD_FACTORS.B, FIELD_FACTORS.C, FIELD_FACTORS.D],
       MIN_SCORE,
       first,
       terms.map((t) => `(${tsquery(t)})`).join(' | '),
+      reclaimedFactor,
     ],
   };
 }
@@ -143,9 +156,12 @@ export function buildSearchQuery(terms: QueryTerm[], versions: Pick<ListVersionM
  *
  * A list item's search_vector is a few kB and TOASTed (compressed), and every `@@` on a stored
  * value decompresses it again: the rows in scope are tested once against all the terms OR'ed
- * together ($13), and only the few that match are tested term by term. The scope keeps ids and
- * vectors only (a county's thousands of rows stay in memory); the answers' columns are read by
- * primary key at the end.
+ * together ($13); the vectors of the few that match are then read once each (unnest), keeping
+ * only the lexemes of the question's tokens ($7) with the best field each is found in. A term
+ * matches an item when all its tokens do, in the field of its weakest token — what
+ * `vector @@ 'a:A & b:A'` (then AB, ABC, any) said, without testing each term against each vector.
+ * The scope keeps ids and vectors only (a county's thousands of rows stay in memory); the
+ * answers' columns are read by primary key at the end.
  */
 const IN_FORCE_SCOPE = `
   SELECT i.id, i.search_vector FROM versions v
@@ -168,16 +184,23 @@ WITH versions AS (
   SELECT greatest(count(*), 2) AS total FROM scope
 ), candidates AS MATERIALIZED (
   SELECT id, search_vector FROM scope WHERE search_vector @@ $13::tsquery
+), lexemes AS MATERIALIZED (
+  -- field of a lexeme: 1 (A, name and keywords) … 4 (D, legal basis), its best position.
+  SELECT c.id, u.lexeme, (SELECT min(CASE w WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 ELSE 4 END) FROM unnest(u.weights) w) AS field
+  FROM candidates c CROSS JOIN LATERAL unnest(c.search_vector) u
+  WHERE u.lexeme = ANY($7::text[])
 ), terms AS (
-  SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[]) AS t(term, q, qa, qab, qabc, weight, grp)
+  SELECT * FROM unnest($3::text[], $4::int[], $8::float8[], $9::text[]) AS t(term, ntokens, weight, grp)
+), term_tokens AS (
+  SELECT * FROM unnest($5::text[], $6::text[]) AS x(term, token)
+), term_hits AS (
+  -- a (term, token) pair and an (item, lexeme) pair are each unique: count(*) is the tokens found.
+  SELECT l.id, tt.term, max(l.field) AS field, count(*) AS found
+  FROM term_tokens tt JOIN lexemes l ON l.lexeme = tt.token
+  GROUP BY l.id, tt.term
 ), hits AS (
-  SELECT c.id, t.term, t.grp, t.weight * CASE
-      WHEN c.search_vector @@ t.qa::tsquery THEN ($10::float8[])[1]
-      WHEN c.search_vector @@ t.qab::tsquery THEN ($10::float8[])[2]
-      WHEN c.search_vector @@ t.qabc::tsquery THEN ($10::float8[])[3]
-      ELSE ($10::float8[])[4] END AS points,
-    count(*) OVER (PARTITION BY t.term) AS df
-  FROM candidates c JOIN terms t ON c.search_vector @@ t.q::tsquery
+  SELECT h.id, t.term, t.grp, t.weight * ($10::float8[])[h.field] AS points, count(*) OVER (PARTITION BY t.term) AS df
+  FROM term_hits h JOIN terms t ON t.term = h.term AND h.found = t.ntokens
 ), matches AS (
   -- A term found in many of the items in scope tells them apart less (inverse document frequency).
   SELECT h.id, h.term, h.grp, h.points * ln(n.total::float8 / h.df + 1) / ln(n.total::float8 + 1) AS points
@@ -188,8 +211,10 @@ WITH versions AS (
   SELECT id, sum(points) AS score, array_agg(term ORDER BY points DESC, term) AS matched_terms
   FROM best_of_group GROUP BY id HAVING sum(points) >= $11 - 1e-9
 ), top AS (
-  SELECT s.id, s.score, s.matched_terms FROM scored s JOIN list_item i ON i.id = s.id
-  ORDER BY s.score DESC, i.item_code LIMIT $12
+  -- $14: the share of its score a RECLAIMED item keeps (a "do we have this duty" question).
+  SELECT s.id, s.score * CASE WHEN i.township_role = 'RECLAIMED' THEN $14::float8 ELSE 1 END AS score, s.matched_terms
+  FROM scored s JOIN list_item i ON i.id = s.id
+  ORDER BY 2 DESC, i.item_code LIMIT $12
 )
 SELECT ${ITEM_COLUMNS}, i.list_id, ${extraColumns}t.score, t.matched_terms
 FROM top t JOIN list_item i ON i.id = t.id

@@ -48,6 +48,13 @@ export function segmentForIndex(text: string | null | undefined): string[] {
 export function warmUpSegmentation(): void {
   segmenter();
   idfOf('');
+  warmUps.forEach((f) => f());
+}
+
+const warmUps: (() => void)[] = [];
+/** More to load before the first question (the concept lexicon registers itself here). */
+export function onWarmUp(f: () => void): void {
+  warmUps.push(f);
 }
 
 let idfTable: Map<string, number> | undefined;

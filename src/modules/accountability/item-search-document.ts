@@ -4,7 +4,8 @@ import { SEGMENTATION_FINGERPRINT, segmentForIndex } from './chinese-text.js';
 
 /**
  * The one owner of an item's search document: which of its texts are searched, with what weight
- * (A name, sub-item and keywords; B description; C duties; D the citations — as item-fields.ts
+ * (A name, sub-item, keywords and aliases; B description; C duties; D the citations' labels and
+ * article texts — as item-fields.ts
  * says per field), segmented how. Every writer of `list_item.search_vector` goes through here: a
  * draft's rows when they are written (item.repository.ts) and `search:reindex` (search-index.service.ts).
  */
@@ -59,7 +60,7 @@ export const SEARCH_VECTOR_SQL = (a: string, b: string, c: string, d: string) =>
  * Bump when `searchDocument` itself changes in a way the fingerprint below cannot see (how texts
  * are joined, what a citation contributes…).
  */
-const DOCUMENT_REVISION = 1;
+const DOCUMENT_REVISION = 2; // 2: the citations' article text beside their labels (weight D)
 
 /**
  * What the stored search vectors were computed with: the searched fields and their weights, the

@@ -1,5 +1,6 @@
 import { badInput } from '../../common/domain-error.js';
 import { idfOf, segmentForIndex, segmentWords } from './chinese-text.js';
+import { conceptLexicon, variantForms, type ConceptLexicon } from './concept-lexicon.js';
 
 /** Question words and filler that say nothing about the matter (归谁管, 找谁, 怎么办…). */
 export const FILLER_PHRASES = [
@@ -22,6 +23,46 @@ export const MAX_QUESTION_LENGTH = 200;
 /** A word's weight from its rarity, about 1 for everyday words and up to 3 for rare ones. */
 const wordWeight = (word: string) => Math.min(3, Math.max(0.5, idfOf(word) / 4));
 
+/**
+ * Words that ask about the duty itself (职责, 管不管, 有没有, 归谁, 上面让我们…): not the matter. Removed
+ * before the matter is looked for; some of them mark a "do we have this duty" question (below).
+ */
+export const DUTY_PHRASES = [
+  '我们有没有这个职责', '我们有这个职责吗', '有没有这个职责', '有这个职责吗', '是不是我们的职责', '是我们的职责吗', '属于我们的职责吗', '是不是我们的事', '是我们的事吗',
+  '归不归我们管', '该不该我们管', '是不是我们管', '是我们管吗', '我们管不管', '我们要不要管', '我们该不该管', '我们能不能管', '我们有权管吗', '我们有没有权',
+  '上面让我们', '上面叫我们', '上面要我们', '上面要求我们', '上级让我们', '上级要求我们', '上级叫我们', '县里让我们', '县里要我们', '市里让我们', '部门让我们', '部门要我们',
+  '有没有这个责任', '有这个责任吗', '有没有这项职责', '这个职责', '这项职责', '这个责任', '职责范围', '职责', '职能', '管不管', '归不归', '该不该', '属不属于',
+  '有没有', '归谁', '我们镇', '我们乡', '我们街道', '本镇', '本乡',
+];
+
+/** A "do we have this duty" question: a township clerk asking whether the matter is the township's. */
+const DUTY_CHECK = [
+  /(有没有|有无|有|是不是|是|属不属于|属于)(这个|这项|这些)?(职责|责任|义务|职能)/,
+  /(职责|职能|责任|义务)(吗|么|嘛|不|范围)/,
+  /(上面|上级|县里|市里|部门)(让|叫|要|要求|安排)我们/,
+  /(我们|镇里|乡里|街道|我镇|本镇)[^，。？?]{0,12}(管不管|该不该管|要不要管|能不能管|归不归|是不是我们)/,
+  /(归不归|该不该|是不是|属不属于)(我们|镇里|乡里|乡镇|镇政府|街道)/,
+  /(我们|镇里|乡镇|镇政府)(要|该|能|可以|应该)?(管|查|负责|处理|承担)(吗|么|嘛)/,
+  /(我们|镇里|乡里|乡镇|镇政府|我镇|本镇)[^，。？?]{0,3}(要|该|能|可以|应该|需要)(管|查|负责|处理|承担)[^，。？?]{0,20}(吗|么|嘛)[？?]?$/,
+];
+
+export type QuestionIntent = 'WHO_IS_ACCOUNTABLE' | 'DUTY_CHECK';
+
+export function questionIntent(question: string): QuestionIntent {
+  return DUTY_CHECK.some((re) => re.test(question)) ? 'DUTY_CHECK' : 'WHO_IS_ACCOUNTABLE';
+}
+
+/** A term's tokens, remembered: the lexicon's official terms come back question after question. */
+const tokenMemo = new Map<string, string[]>();
+function tokensOf(term: string): string[] {
+  let tokens = tokenMemo.get(term);
+  if (!tokens) {
+    if (tokenMemo.size >= 50_000) tokenMemo.clear();
+    tokenMemo.set(term, (tokens = [...new Set(segmentWords(term))]));
+  }
+  return tokens;
+}
+
 export interface QueryTerm {
   /** The word as understood, shown in `terms` and `matchedTerms`. */
   term: string;
@@ -29,46 +70,87 @@ export interface QueryTerm {
   tokens: string[];
   weight: number;
   fromSynonym: boolean;
-  /** Terms of one group are alternatives (a word and its parts): only the best of them counts. */
+  /** Terms of one group are alternatives (a word and its parts, a concept's official terms): only the best of them counts. */
   group: string;
 }
 
 export interface AnalyzedQuestion {
   question: string;
+  intent: QuestionIntent;
   terms: QueryTerm[];
+  /** The concepts of the lexicon the question was read as (data/concept-lexicon.tsv). */
+  concepts: string[];
 }
 
+/** Weights: a synonym an ADMIN wrote counts most; a lexicon expression by its length (two characters are weak evidence). */
+const SYNONYM_FORM = 2;
+const SYNONYM_EXPANSION = 3;
+const lexiconWeight = (expression: string) => ([...expression].length >= 4 ? 2.6 : [...expression].length === 3 ? 2.3 : 1.8);
+
 /**
- * How a question is understood: filler removed, synonyms and colloquial forms expanded (matched
- * anywhere in the text, since colloquial phrases are often split by the segmenter), the rest
- * segmented and weighted by TF-IDF.
+ * How a question is understood: duty words and filler removed (and whether it asks "is this our
+ * duty"), synonyms of the table and expressions of the concept lexicon expanded to official terms
+ * (matched anywhere in the text, longest first, each consumed: colloquial phrases are often split
+ * by the segmenter), the rest segmented and weighted by TF-IDF; 沙/砂 forms searched alike.
  */
-export function analyzeQuestion(raw: string, synonyms: ReadonlyMap<string, string[]>): AnalyzedQuestion {
+export function analyzeQuestion(raw: string, synonyms: ReadonlyMap<string, string[]>, lexicon: ConceptLexicon = conceptLexicon()): AnalyzedQuestion {
   const question = (raw ?? '').normalize('NFKC').trim();
   if (!question) throw badInput('question', '请输入要查询的事项，例如“村口有人乱搭棚子归哪里管”');
   if ([...question].length > MAX_QUESTION_LENGTH) throw badInput('question', `问题不能超过${MAX_QUESTION_LENGTH}个字`);
   if (/[\u0000-\u001F\u007F]/.test(question)) throw badInput('question', '问题含有不可见的控制字符');
 
+  const intent = questionIntent(question);
   let text = question.replace(/[\p{P}\p{S}]+/gu, ' ');
-  for (const filler of FILLER_PHRASES) text = text.split(filler).join(' ');
+  for (const phrase of DUTY_PHRASES) text = text.split(phrase).join(' ');
 
   const terms = new Map<string, QueryTerm>();
   const add = (term: string, weight: number, fromSynonym: boolean, group = term) => {
-    const tokens = [...new Set(segmentWords(term))];
-    if (!tokens.length) return;
-    const existing = terms.get(term);
-    if (existing) existing.weight = Math.max(existing.weight, weight);
-    else terms.set(term, { term, tokens, weight, fromSynonym, group });
+    for (const form of variantForms(term)) {
+      const tokens = tokensOf(form);
+      if (!tokens.length) continue;
+      const existing = terms.get(form);
+      if (existing) existing.weight = Math.max(existing.weight, weight);
+      else terms.set(form, { term: form, tokens, weight, fromSynonym, group });
+    }
   };
 
-  // Colloquial forms first, longest first, each consumed so its pieces are not searched again.
+  // Colloquial forms of the synonym table and expressions of the concept lexicon, longest first
+  // (the table's before the lexicon's of the same length), each consumed so its pieces are not
+  // searched again. A lexicon concept's official terms are alternatives of one another (and of
+  // the expression itself), so a concept counts once, by its best match. A two-character
+  // expression counts only as a word of the question (产检 is not in 企业安全生产检查).
+  const concepts: string[] = [];
+  const words = new Set(segmentForIndex(text));
   const keys = [...synonyms.keys()].sort((a, b) => b.length - a.length);
-  for (const key of keys) {
+  let k = 0;
+  for (const expression of lexicon.expressions) {
+    for (; k < keys.length && keys[k].length >= expression.length; k++) {
+      const key = keys[k];
+      if (!text.includes(key)) continue;
+      text = text.split(key).join(' ');
+      add(key, SYNONYM_FORM, false);
+      for (const expansion of synonyms.get(key)!) add(expansion, SYNONYM_EXPANSION, true);
+    }
+    if (!text.includes(expression) || (expression.length === 2 && !words.has(expression))) continue;
+    text = text.split(expression).join(' ');
+    const weight = lexiconWeight(expression);
+    for (const concept of lexicon.byExpression.get(expression)!) {
+      const group = `概念:${concept.concept}`;
+      if (!concepts.includes(concept.concept)) concepts.push(concept.concept);
+      add(expression, weight * 0.7, false, group);
+      for (const official of concept.official) add(official, weight, true, group);
+    }
+  }
+  for (; k < keys.length; k++) {
+    const key = keys[k];
     if (!text.includes(key)) continue;
     text = text.split(key).join(' ');
-    add(key, 2, false);
-    for (const expansion of synonyms.get(key)!) add(expansion, 3, true);
+    add(key, SYNONYM_FORM, false);
+    for (const expansion of synonyms.get(key)!) add(expansion, SYNONYM_EXPANSION, true);
   }
+
+  // Filler goes after the table and the lexicon were looked up (their forms may hold 了, 的, 有人…).
+  for (const filler of FILLER_PHRASES) text = text.split(filler).join(' ');
 
   // The rest, word by word, weighted by rarity; a compound word also counts by its parts, for less.
   for (const word of segmentWords(text)) {
@@ -77,5 +159,5 @@ export function analyzeQuestion(raw: string, synonyms: ReadonlyMap<string, strin
     add(word, weight, false);
     for (const part of segmentForIndex(word)) if (part !== word && [...part].length >= 2 && !STOP_WORDS.has(part)) add(part, wordWeight(part) / 2, false, word);
   }
-  return { question, terms: [...terms.values()] };
+  return { question, intent, terms: [...terms.values()], concepts };
 }

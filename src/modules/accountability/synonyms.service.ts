@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../auth/actor.js';
 import { badInput, notFound } from '../../common/domain-error.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -36,19 +36,21 @@ export class SynonymsService {
     return this.dataSource.getRepository(SearchSynonymEntity).find({ order: { term: 'ASC' } });
   }
 
-  async save(actor: Actor, term: string, expansions: string[]): Promise<SearchSynonymEntity> {
+  /** `outer`: within a caller's transaction (mapping a logged question); the caches are dropped all the same. */
+  async save(actor: Actor, term: string, expansions: string[], outer?: EntityManager): Promise<SearchSynonymEntity> {
     const t = term.trim();
     if (!TERM_RE.test(t)) throw badInput('term', '同义词须为1至20个汉字、字母或数字');
     const list = [...new Set(expansions.map((e) => e.trim()).filter(Boolean))];
     if (list.length === 0 || list.length > 10) throw badInput('expansions', '须给出1至10个对应的规范用语');
     const bad = list.findIndex((e) => !TERM_RE.test(e));
     if (bad >= 0) throw badInput(`expansions[${bad}]`, '规范用语须为1至20个汉字、字母或数字');
-    const saved = await this.dataSource.transaction(async (em) => {
+    const work = async (em: EntityManager) => {
       const before = await em.findOneBy(SearchSynonymEntity, { term: t });
       await em.upsert(SearchSynonymEntity, { term: t, expansions: list, updatedBy: actor.username ?? 'system' }, ['term']);
       await this.audit.record(em, actor, { action: 'saveSynonym', entityType: 'SearchSynonym', entityId: t, regionCode: null, before: before?.expansions ?? null, after: list });
       return em.findOneByOrFail(SearchSynonymEntity, { term: t });
-    });
+    };
+    const saved = outer ? await work(outer) : await this.dataSource.transaction(work);
     this.cache = null;
     this.readCache.invalidate('answers', 'responses'); // answers depend on the synonyms
     return saved;

@@ -20,6 +20,8 @@ export interface ResolvedCitation extends ParsedCitation {
   instrumentId: string | null;
   instrumentVersionId: string | null;
   provisionId: string | null;
+  /** The cited provision's text (searched with the item), when one matched. */
+  text?: string | null;
   /** true when the instrument is in the catalogue and, if an article is cited, a provision matches. */
   resolved: boolean;
 }
@@ -414,7 +416,7 @@ export function resolveIn(catalogue: CatalogueSnapshot, c: ParsedCitation, asOf:
   if (!version) return { ...c, instrumentId: instrument.id, instrumentVersionId: null, provisionId: null, resolved: false };
   if (c.article === null) return { ...c, instrumentId: instrument.id, instrumentVersionId: version.id, provisionId: null, resolved: true };
   const provision = matchProvision(catalogue.provisionsOf.get(`${version.id}:${c.article}`) ?? [], c);
-  return { ...c, instrumentId: instrument.id, instrumentVersionId: version.id, provisionId: provision?.id ?? null, resolved: !!provision };
+  return { ...c, instrumentId: instrument.id, instrumentVersionId: version.id, provisionId: provision?.id ?? null, text: provision?.text ?? null, resolved: !!provision };
 }
 
 function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {

@@ -49,7 +49,8 @@ export interface PrepareContext {
 
 /** The citations of an item as search and diff read them. */
 export interface ItemCitations {
-  citations: readonly { raw: string; label: string; resolved: boolean; instrumentTitle: string | null }[];
+  /** `text`: the cited provision's text, where the catalogue has it (searched with the label). */
+  citations: readonly { raw: string; label: string; resolved: boolean; instrumentTitle: string | null; text?: string | null }[];
 }
 
 /** How one field's value is stored, compared, described, searched, written to and read from a sheet cell, and validated. */
@@ -360,7 +361,8 @@ function legalBasis(): FieldCodec<string | null, string | null> {
     ...raw,
     graphqlType: '[Citation!]!',
     describe: (_v, _names, item) => (item.citations.length ? item.citations.map((c) => (c.resolved || c.instrumentTitle ? c.label : `raw:${c.raw}`)).join('；') : null),
-    searchTexts: (_v, item) => item.citations.map((c) => c.label),
+    // The labels and the article texts: a list without keywords still says what the law says.
+    searchTexts: (_v, item) => item.citations.flatMap((c) => (c.text ? [c.label, c.text] : [c.label])),
   };
 }
 
@@ -507,6 +509,11 @@ export const ITEM_FIELDS = [
   field('keywords', textList({ join: '、', split: /[、,，；;]\s*/, wholePhrases: true }), {
     label: '关键词', weight: 'A',
     sheet: { order: 170, width: 22, header: '关键词', aliases: ['关键字', '检索词'] },
+  }),
+  // Phrases people asked with, mapped to the item from the question log (accountability/question-log.service.ts).
+  field('aliases', textList({ join: '、', split: /[、,，；;]\s*/, wholePhrases: true }), {
+    label: '常见问法', weight: 'A',
+    sheet: { order: 180, width: 22, header: '常见问法', aliases: ['别名', '俗称', '群众说法'] },
   }),
 ] as const;
 

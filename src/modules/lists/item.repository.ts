@@ -348,8 +348,8 @@ export class ItemRepository {
     const params: unknown[] = [afterId ?? '00000000-0000-0000-0000-000000000000', limit];
     const rows: Record<string, any>[] = await this.dataSource.query(
       `SELECT i.id, ${prefixed('i')},
-         coalesce((SELECT json_agg(json_build_object('raw', c.raw, 'label', c.label, 'resolved', c.resolved, 'instrumentTitle', c.instrument_title) ORDER BY c.ordinal)
-                   FROM item_citation c WHERE c.item_id = i.id), '[]'::json) AS citations
+         coalesce((SELECT json_agg(json_build_object('raw', c.raw, 'label', c.label, 'resolved', c.resolved, 'instrumentTitle', c.instrument_title, 'text', p.text) ORDER BY c.ordinal)
+                   FROM item_citation c LEFT JOIN provision p ON p.id = c.provision_id WHERE c.item_id = i.id), '[]'::json) AS citations
        FROM list_item i WHERE i.id > $1 AND NOT i.removed ${listIds ? `AND i.list_id = ANY($${params.push(listIds)}::uuid[])` : ''}
        ORDER BY i.id LIMIT $2`,
       params,

@@ -137,6 +137,10 @@ export class ListItemEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   keywords: string[];
 
+  /** 常见问法: phrases people use for the item (added from logged questions), searched like keywords. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  aliases: string[];
+
   @Column({ type: 'boolean', default: false })
   hasUnresolvedCitations: boolean;
 

@@ -135,6 +135,8 @@ export class ListItemModel {
   exemptions: string[];
   @Field(() => [String])
   keywords: string[];
+  @Field(() => [String], { description: '常见问法：群众的说法，由编辑从提问记录中添加，随清单版本保存并参与检索' })
+  aliases: string[];
 
   accountableBodyId: string;
   takeoverBodyId: string | null;
@@ -333,6 +335,8 @@ export class ListItemInput {
   exemptions?: string[] | null;
   @Field(() => [String], { nullable: true })
   keywords?: string[] | null;
+  @Field(() => [String], { nullable: true })
+  aliases?: string[] | null;
 }
 
 /**
