@@ -60,7 +60,8 @@ export class ListVersionEntity {
   changeNote: string | null;
 
   /** Per item code of a draft: why the editor passes its gate findings on to the reviewer (see gate-findings.ts). */
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  // TypeORM reads column defaults without their cast ('{}'::jsonb as '{}'): written the same way, schema:check agrees.
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   gateExceptions: Record<string, GateException>;
 
   /** The gate findings as they stood when the draft was submitted; null before (and for versions submitted before the gates). */
