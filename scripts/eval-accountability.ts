@@ -3,7 +3,8 @@
  * (or on DATABASE_URL), asks every question of test/accountability/eval-set.json over HTTP, and
  * prints hit@1, hit@3 and no-match accuracy, beside a plain substring search over item names.
  *
- * Options (after `--`): `--holdout` (holdout-set.json), `--misses` (list them), `--json`, and
+ * Options (after `--`): `--holdout` (holdout-set.json), `--set FILE` (another set of that folder, e.g.
+ * blind-set.json, measured once), `--misses` (list them), `--json`, and
  * `--no-keywords`: the same questions over the demo lists with their 关键词 column removed — the
  * keywords of every item are blanked in this fresh database (its own copy, thrown away after) and
  * the search vectors recomputed, as if the lists had been imported from sheets without that column.
@@ -30,7 +31,8 @@ async function main() {
   };
   try {
     if (process.argv.includes('--no-keywords')) await removeKeywords(registry.app.get(DataSource), registry.app.get(SearchIndexService));
-    const setName = process.argv.includes('--holdout') ? 'holdout-set.json' : 'eval-set.json';
+    const named = process.argv.indexOf('--set');
+    const setName = named > 0 ? process.argv[named + 1] : process.argv.includes('--holdout') ? 'holdout-set.json' : 'eval-set.json';
     const cases = loadEvalSet(setName);
     const started = Date.now();
     const search = await evaluate(cases, async (c: EvalCase) =>
