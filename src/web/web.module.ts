@@ -10,6 +10,7 @@ import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { ImportExportModule } from '../modules/import-export/import-export.module.js';
 import { ListsModule } from '../modules/lists/lists.module.js';
 import { RegionsModule } from '../modules/regions/regions.module.js';
+import { BasisAlertsModule } from '../modules/basis-alerts/basis-alerts.module.js';
 import { CountyViewsModule } from '../modules/county-views/county-views.module.js';
 import { CountyPagesController } from './portal/county.controller.js';
 import { AssetsController } from './assets.controller.js';
@@ -41,6 +42,7 @@ import { WebErrorFilter } from './web-error.filter.js';
     AccountabilityModule,
     ImportExportModule,
     CountyViewsModule,
+    BasisAlertsModule,
     MulterModule.registerAsync({
       inject: [QUANZE_CONFIG],
       // Memory storage: the file is checked (dry run) and kept for "create the draft" (PendingUploads).

@@ -105,4 +105,20 @@ describe('county console over HTTP', () => {
     const replayed = await fetch(`${app.url}/console`, { redirect: 'manual', headers: { cookie: session } });
     expect(replayed.status).toBe(303);
   });
+
+  it("shows a township's open basis alerts to its county's editor, and to no one outside", async () => {
+    await app.createUser('cx-alerts', 'EDITOR', '320282');
+    await app.createUser('cx-alerts-jy', 'EDITOR', '320281');
+    const editor = consoleClient(app);
+    await editor.signIn('cx-alerts', 'cx-alerts-password-1');
+    // 徐舍镇 (demo) cites 行政处罚法第二十条 and 统计法第二十七条第三款, renumbered since.
+    const page = await editor.request('/console/townships/320282103');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('法律依据变化提示');
+    expect(page.text).toContain('条文重新编号');
+    expect(page.text).toContain('第三十条第三款');
+    const outsider = consoleClient(app);
+    await outsider.signIn('cx-alerts-jy', 'cx-alerts-jy-password-1');
+    expect((await outsider.request('/console/townships/320282103')).text).not.toContain('法律依据变化提示');
+  });
 });

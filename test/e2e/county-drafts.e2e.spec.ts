@@ -10,7 +10,7 @@ import { COUNTY, errorOf, listApi, ok } from '../setup/lists-api.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
 const XIZHU = { code: '320282101000', name: '西渚镇' };
-const TAIHUA = { code: '320282102000', name: '太华镇' };
+const HUFU = { code: '320282113000', name: '湖㳇镇' };
 const demoCsv = fs.readFileSync(path.resolve('src/seed/demo/town-A-responsibility.csv'), 'utf8');
 const forTown = (text: string, town: { name: string }) => text.replaceAll('张渚镇人民政府', `${town.name}人民政府`).replaceAll('张渚镇综合行政执法大队', `${town.name}综合行政执法大队`);
 const records = (town: { name: string }): Record<string, string>[] => parse(forTown(demoCsv, town), { columns: true, bom: true });
@@ -58,7 +58,7 @@ describe('recoverable drafts: discard, replace, dry run, mass removal', () => {
     reviewer = await app.createUser('cd-reviewer', 'REVIEWER', COUNTY);
     outsider = await app.createUser('cd-outsider', 'EDITOR', '320281');
     township = await app.createUser('cd-township', 'TOWNSHIP', XIZHU.code);
-    for (const town of [XIZHU, TAIHUA]) {
+    for (const town of [XIZHU, HUFU]) {
       ok(await api.createBody(`${town.name}人民政府`, town.code, '人民政府'), 'createBody');
       ok(await api.createBody(`${town.name}综合行政执法大队`, town.code, '执法机构'), 'createBody');
     }
@@ -66,7 +66,7 @@ describe('recoverable drafts: discard, replace, dry run, mass removal', () => {
     expect(r.errors).toEqual([]);
     v1 = r.version.id;
     ok(await api.submit(editor, v1), 'submitForReview');
-    ok(await api.approve(reviewer, v1, '同意'), 'approveVersion');
+    ok(await api.approve(reviewer, v1, '同意', '2025-01-01'), 'approveVersion');
     ok(await api.publish(editor, v1, '2025-01-01', '宜政发〔2025〕1号'), 'publishVersion');
   });
   afterAll(() => app?.close());
@@ -134,7 +134,7 @@ describe('recoverable drafts: discard, replace, dry run, mass removal', () => {
   });
 
   it('discardDraft: who may (author, an editor of the region, ADMIN), which statuses, audited, published versions stay', async () => {
-    const draftOf = async () => ok(await api.createDraft(editor, TAIHUA.code, 'RESPONSIBILITY', '乡镇申请'), 'createDraft').id as string;
+    const draftOf = async () => ok(await api.createDraft(editor, HUFU.code, 'RESPONSIBILITY', '乡镇申请'), 'createDraft').id as string;
     let v = await draftOf();
     // Not an editor, or outside the region: refused, nothing happens.
     expect(errorOf(await discard(reviewer, v)).code).toBe('FORBIDDEN');
@@ -143,25 +143,25 @@ describe('recoverable drafts: discard, replace, dry run, mass removal', () => {
     expect(errorOf(await discard(editor, v, '  ')).field).toBe('reason');
     // Another editor of the region may.
     expect(ok(await discard(editor2, v, '重复建立的草稿'), 'discardDraft')).toBe(true);
-    expect(await versions(TAIHUA)).toEqual([]);
+    expect(await versions(HUFU)).toEqual([]);
     const [event] = await audit('discardDraft', v);
     expect(event).toMatchObject({ actor: 'cd-editor2', before: { number: 1, status: 'DRAFT', changeReason: '乡镇申请' }, after: { reason: '重复建立的草稿' } });
 
     // IN_REVIEW with items: the draft and its pending rows go; ADMIN may.
     v = await draftOf();
-    expect((await versions(TAIHUA))[0].number).toBe(1);
-    const item = records(TAIHUA)[0];
-    ok(await importGql(editor, TAIHUA, csvOf([item]), { replaceOpenDraft: true }), 'importList');
-    v = (await versions(TAIHUA))[0].id;
+    expect((await versions(HUFU))[0].number).toBe(1);
+    const item = records(HUFU)[0];
+    ok(await importGql(editor, HUFU, csvOf([item]), { replaceOpenDraft: true }), 'importList');
+    v = (await versions(HUFU))[0].id;
     expect(await pendingRows(v)).toBe(1);
     ok(await api.submit(editor, v), 'submitForReview');
     expect(ok(await discard(app.adminToken, v), 'discardDraft')).toBe(true);
-    expect(await versions(TAIHUA)).toEqual([]);
-    expect(Number((await app.dataSource.query(`SELECT count(*) AS n FROM list_item WHERE region_code = $1`, [TAIHUA.code]))[0].n)).toBe(0);
+    expect(await versions(HUFU)).toEqual([]);
+    expect(Number((await app.dataSource.query(`SELECT count(*) AS n FROM list_item WHERE region_code = $1`, [HUFU.code]))[0].n)).toBe(0);
 
     // APPROVED: the author may.
-    ok(await importGql(editor, TAIHUA, csvOf([item])), 'importList');
-    v = (await versions(TAIHUA))[0].id;
+    ok(await importGql(editor, HUFU, csvOf([item])), 'importList');
+    v = (await versions(HUFU))[0].id;
     ok(await api.submit(editor, v), 'submitForReview');
     ok(await api.approve(reviewer, v, '同意'), 'approveVersion');
     expect(ok(await discard(editor, v), 'discardDraft')).toBe(true);
@@ -174,10 +174,10 @@ describe('recoverable drafts: discard, replace, dry run, mass removal', () => {
   });
 
   it('replaceOpenDraft over the REST door: 409 without it, 201 with it, the old draft discarded and audited', async () => {
-    const draft = ok(await api.createDraft(editor, TAIHUA.code, 'RESPONSIBILITY'), 'createDraft');
-    const file = csvOf(records(TAIHUA).slice(0, 3));
-    expect((await upload(editor, { regionCode: TAIHUA.code, kind: 'RESPONSIBILITY' }, file)).status).toBe(409);
-    const { status, body } = await upload(editor, { regionCode: TAIHUA.code, kind: 'RESPONSIBILITY', replaceOpenDraft: 'true' }, file);
+    const draft = ok(await api.createDraft(editor, HUFU.code, 'RESPONSIBILITY'), 'createDraft');
+    const file = csvOf(records(HUFU).slice(0, 3));
+    expect((await upload(editor, { regionCode: HUFU.code, kind: 'RESPONSIBILITY' }, file)).status).toBe(409);
+    const { status, body } = await upload(editor, { regionCode: HUFU.code, kind: 'RESPONSIBILITY', replaceOpenDraft: 'true' }, file);
     expect(status).toBe(201);
     expect(body).toMatchObject({ added: 3, version: { number: 1, status: 'DRAFT' } });
     expect(body.version.id).not.toBe(draft.id);

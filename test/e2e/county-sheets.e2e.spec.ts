@@ -125,7 +125,7 @@ describe('county workbooks: three shapes without codes, exports a county re-publ
     const coop = wb.getWorksheet('配合履职事项')!;
     const titleText = coop.getCell('A1').text;
     for (const part of ['宜兴市张渚镇', '配合履职事项', '第2版', inForce.approvalDocNumber, inForce.effectiveFrom]) expect(titleText).toContain(part);
-    expect(coop.getRow(2).values).toEqual([undefined, '序号', '事项名称', '事项描述', '实施依据', '牵头部门', '配合部门及职责', '上级部门职责', '乡镇配合职责', '村级职责', '责任事项', '追责情形', '免责情形', '关键词', '事项编码']);
+    expect(coop.getRow(2).values).toEqual([undefined, '序号', '事项名称', '事项描述', '实施依据', '牵头部门', '配合部门及职责', '上级部门职责', '乡镇配合职责', '村级职责', '责任事项', '追责情形', '免责情形', '关键词', '常见问法', '事项编码']);
     expect(wb.getWorksheet('上级部门收回事项')!.getRow(2).values).toEqual(
       expect.arrayContaining(['收回部门', '承接部门', '工作方式']),
     );

@@ -11,7 +11,7 @@ import { COUNTY, listApi, ok, VERSION_FIELDS } from '../setup/lists-api.js';
 import { codeOf, startTestApp, type GraphQLResponse, type TestApp } from '../setup/test-app.js';
 
 const XIZHU = { code: '320282101000', name: '西渚镇' };
-const TAIHUA = { code: '320282102000', name: '太华镇' };
+const HUFU = { code: '320282113000', name: '湖㳇镇' };
 const GUANLIN = { code: '320282104000', name: '官林镇' };
 const ENV_BUREAU = '无锡市宜兴生态环境局';
 
@@ -55,7 +55,7 @@ describe('county workflow', () => {
     reviewer = await app.createUser('cw-reviewer', 'REVIEWER', COUNTY);
     township = await app.createUser('cw-township', 'TOWNSHIP', XIZHU.code);
     otherEditor = await app.createUser('cw-jiangyin', 'EDITOR', '320281');
-    for (const town of [XIZHU, TAIHUA, GUANLIN]) ok(await api.createBody(`${town.name}人民政府`, town.code, '人民政府'), 'createBody');
+    for (const town of [XIZHU, HUFU, GUANLIN]) ok(await api.createBody(`${town.name}人民政府`, town.code, '人民政府'), 'createBody');
   });
   afterAll(() => app?.close());
 
@@ -74,7 +74,7 @@ describe('county workflow', () => {
 
     it('an import names the suggestion at the row and column of the unknown body', async () => {
       const r = ok(
-        await importList(editor, TAIHUA.code, csv([
+        await importList(editor, HUFU.code, csv([
           ['事项编码', '事项名称', '清单部分', '实施依据', '责任主体', '乡镇职责'],
           ['TH-PH-001', '大气污染防治配合', '配合履职', '《中华人民共和国城乡规划法》第六十五条', '宜兴市环保局', '巡查'],
         ])),
@@ -361,23 +361,23 @@ describe('county workflow', () => {
 
   describe('change reasons and permission messages', () => {
     it('a free-text change reason is refused listing the allowed values; the note keeps free text', async () => {
-      const r = await api.createDraft(editor, TAIHUA.code, 'RESPONSIBILITY', '根据镇里来函');
+      const r = await api.createDraft(editor, HUFU.code, 'RESPONSIBILITY', '根据镇里来函');
       expect({ code: codeOf(r), field: r.errors?.[0]?.extensions?.field }).toEqual({ code: 'BAD_USER_INPUT', field: 'changeReason' });
       expect(message(r)).toContain('应为：立改废释、职责准入、乡镇申请、其他');
       expect(r.errors![0].extensions!.allowed).toEqual(['立改废释', '职责准入', '乡镇申请', '其他']);
-      const draft = ok(await gql(editor, `mutation($r:String!){ createDraft(regionCode:$r, kind:RESPONSIBILITY, changeReason:"乡镇申请", changeNote:"根据镇里来函"){ ${VERSION_FIELDS} changeNote } }`, { r: TAIHUA.code }), 'createDraft');
+      const draft = ok(await gql(editor, `mutation($r:String!){ createDraft(regionCode:$r, kind:RESPONSIBILITY, changeReason:"乡镇申请", changeNote:"根据镇里来函"){ ${VERSION_FIELDS} changeNote } }`, { r: HUFU.code }), 'createDraft');
       expect(draft).toMatchObject({ changeReason: '乡镇申请', changeNote: '根据镇里来函' });
     });
 
     it('names the missing role (guard and services) and the caller’s scope', async () => {
-      const asReviewer = await api.createDraft(reviewer, TAIHUA.code, 'POWER');
+      const asReviewer = await api.createDraft(reviewer, HUFU.code, 'POWER');
       expect(codeOf(asReviewer)).toBe('FORBIDDEN');
       expect(message(asReviewer)).toBe('无权执行此操作：需要 EDITOR 或 ADMIN 角色（您的角色是 REVIEWER，缺少权限 EDIT_LISTS）');
-      const draft = ok(await api.versions(TAIHUA.code, 'RESPONSIBILITY', editor), 'listVersions')[0];
+      const draft = ok(await api.versions(HUFU.code, 'RESPONSIBILITY', editor), 'listVersions')[0];
       const asEditor = await api.approve(editor, draft.id);
       expect(message(asEditor)).toContain('需要 REVIEWER 或 ADMIN 角色');
-      const elsewhere = await api.createDraft(otherEditor, TAIHUA.code, 'POWER');
-      expect(message(elsewhere)).toBe('“太华镇”（320282102）不在您的辖区 320281 内');
+      const elsewhere = await api.createDraft(otherEditor, HUFU.code, 'POWER');
+      expect(message(elsewhere)).toBe('“湖㳇镇”（320282113）不在您的辖区 320281 内');
       const foreignVersion = await api.saveItem(otherEditor, draft.id, { itemCode: 'X', name: 'x', accountableBodyName: 'x' });
       expect(message(foreignVersion)).toContain('不在您的辖区 320281 内');
       const upload = await gql(township, 'mutation{ importList(regionCode:"320282101", kind:POWER, fileName:"a.csv", contentBase64:""){ itemsImported } }');

@@ -144,12 +144,12 @@ describe('honest time: backdated publications, knownAt reads, corrections', () =
   });
 
   it('four eyes: the approver must not have written (saved or removed) an item of the version', async () => {
-    const TAIHUA = '320282102';
-    const th = townshipItems(TAIHUA, '太华镇人民政府');
-    ok(await api.createBody('太华镇人民政府', TAIHUA), 'createBody');
+    const HUFU = '320282113';
+    const th = townshipItems(HUFU, '湖㳇镇人民政府');
+    ok(await api.createBody('湖㳇镇人民政府', HUFU), 'createBody');
     const admin2 = await app.createUser('ht-admin2', 'ADMIN', null);
     // An ADMIN saves one item of the editor's draft; the editor submits; that ADMIN may not approve it.
-    const draft = ok(await api.createDraft(editor, TAIHUA, 'RESPONSIBILITY'), 'createDraft');
+    const draft = ok(await api.createDraft(editor, HUFU, 'RESPONSIBILITY'), 'createDraft');
     ok(await api.saveItem(editor, draft.id, th.basic), 'saveItem');
     ok(await api.saveItem(admin2, draft.id, th.coop), 'saveItem');
     ok(await api.submit(editor, draft.id), 'submitForReview');
@@ -163,7 +163,7 @@ describe('honest time: backdated publications, knownAt reads, corrections', () =
     expect(row.written_by).toBe('ht-admin2');
 
     // A removal is a write too.
-    const next = ok(await api.createDraft(editor, TAIHUA, 'RESPONSIBILITY'), 'createDraft');
+    const next = ok(await api.createDraft(editor, HUFU, 'RESPONSIBILITY'), 'createDraft');
     ok(await api.saveItem(editor, next.id, { ...th.recl, legalBasis: '《中华人民共和国安全生产法》第九条第二款' }), 'saveItem'); // a basis: no gate finding
     ok(await api.removeItem(admin2, next.id, th.coop.itemCode), 'removeItem');
     ok(await api.submit(editor, next.id), 'submitForReview');

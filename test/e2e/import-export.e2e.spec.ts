@@ -320,7 +320,7 @@ describe('spreadsheet import and export', () => {
       const buf = Buffer.from(await res.arrayBuffer());
       expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const text = buf.toString('utf8').slice(1);
-      expect(text.split('\r\n')[0]).toBe('事项编码,事项名称,清单部分,事项描述,实施依据,责任主体,配合部门及职责,上级部门职责,承接部门,工作方式,乡镇职责,村级职责,责任事项,追责情形,免责情形,关键词');
+      expect(text.split('\r\n')[0]).toBe('事项编码,事项名称,清单部分,事项描述,实施依据,责任主体,配合部门及职责,上级部门职责,承接部门,工作方式,乡镇职责,村级职责,责任事项,追责情形,免责情形,关键词,常见问法');
       expect(text).toContain('320282-100-PH-004');
     });
 
@@ -332,8 +332,8 @@ describe('spreadsheet import and export', () => {
       const s = wb.worksheets[0];
       const title = s.getCell('A1').text;
       for (const part of ['宜兴市张渚镇', '责任清单', '第3版', '宜政发〔2027〕9号', '2027-01-01']) expect(title).toContain(part);
-      expect(s.model.merges).toContain('A1:Q1');
-      expect(s.getRow(2).values).toEqual([undefined, '序号', '事项编码', '事项名称', '清单部分', '事项描述', '实施依据', '责任主体', '配合部门及职责', '上级部门职责', '承接部门', '工作方式', '乡镇职责', '村级职责', '责任事项', '追责情形', '免责情形', '关键词']);
+      expect(s.model.merges).toContain('A1:R1');
+      expect(s.getRow(2).values).toEqual([undefined, '序号', '事项编码', '事项名称', '清单部分', '事项描述', '实施依据', '责任主体', '配合部门及职责', '上级部门职责', '承接部门', '工作方式', '乡镇职责', '村级职责', '责任事项', '追责情形', '免责情形', '关键词', '常见问法']);
       expect(s.getCell('B2').font?.bold).toBe(true);
       expect((s.getCell('B2').fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFD9D9D9');
       expect(s.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });

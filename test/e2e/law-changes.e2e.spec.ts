@@ -101,7 +101,7 @@ describe('law changes: catalogue versions, crosswalk and basis alerts', () => {
     // A citation the catalogue cannot resolve needs a reason before review (the county workflow's gate).
     ok(await except(editor, draft.id, itemC.itemCode, '第九条待法规库补录'), 'recordGateException');
     ok(await api.submit(editor, draft.id), 'submitForReview');
-    ok(await api.approve(reviewer, draft.id, '经合法性审查，同意。'), 'approveVersion');
+    ok(await api.approve(reviewer, draft.id, '经合法性审查，同意。', '2025-01-01'), 'approveVersion'); // a past date: the approval names it
     v1 = ok(await api.publish(editor, draft.id, '2025-01-01', '宜政发〔2025〕7号'), 'publishVersion');
     // 第九条 is not in the catalogue yet: the citation never resolved, and says so.
     expect((await publishedCitations(v1.id, itemC.itemCode))[0]).toMatchObject({ resolved: false, text: null });
@@ -178,7 +178,7 @@ describe('law changes: catalogue versions, crosswalk and basis alerts', () => {
     ok(await api.submit(editor, draft.id), 'submitForReview');
     const inReview = ok(await alerts(editor, XIZHU), 'basisAlerts').find((x: any) => x.kind === 'DELETED');
     expect(inReview).toBeUndefined(); // the DELETED alert was dismissed above
-    ok(await api.approve(reviewer, draft.id, '同意'), 'approveVersion');
+    ok(await api.approve(reviewer, draft.id, '同意', '2026-06-01'), 'approveVersion');
     ok(await api.publish(editor, draft.id, '2026-06-01', '宜政发〔2026〕9号'), 'publishVersion');
 
     const closed = ok(await alerts(editor, XIZHU, 'CLOSED'), 'basisAlerts');

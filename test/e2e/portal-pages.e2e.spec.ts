@@ -1,3 +1,4 @@
+import { QuestionLogService } from '../../src/modules/accountability/question-log.service.js';
 import { listApi, ok, TOWN_A, TOWN_B } from '../setup/lists-api.js';
 import { rawGet } from '../setup/http.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
@@ -211,6 +212,8 @@ describe('portal pages', () => {
 
   describe('SQL statements: no page costs more than its GraphQL query', () => {
     async function statements(work: () => Promise<unknown>): Promise<number> {
+      // The public question log is written off the answer's path: what an earlier question queued is written now, not during the count.
+      await app.registry.app.get(QuestionLogService).beforeApplicationShutdown();
       const logger = app.dataSource.logger;
       const original = logger.logQuery;
       let n = 0;
@@ -280,19 +283,18 @@ describe('portal pages', () => {
   });
 });
 
-describe('portal pages share the public rate limit', () => {
+describe('portal pages have their own public rate limit', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ RATE_LIMIT_PUBLIC_PER_MINUTE: '3' });
+    app = await startTestApp({ RATE_LIMIT_PAGES_PER_MINUTE: '2', RATE_LIMIT_PAGES_BURST: '0' });
   });
   afterAll(async () => {
     await app?.close();
   });
 
-  it('a client over the public limit gets 429 on pages too, with Retry-After', async () => {
+  it('a client over the pages limit gets 429 with Retry-After, and its questions on /graphql still pass', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 2; i++) statuses.push((await app.publicGql('{ regions { code } }')).status);
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       const r = await fetch(`${app.url}/regions/320282100`, { headers: { accept: 'text/html' } });
       statuses.push(r.status);
       if (r.status === 429) {
@@ -300,6 +302,7 @@ describe('portal pages share the public rate limit', () => {
         expect(await r.text()).toContain('请求过于频繁');
       }
     }
-    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect((await app.publicGql('{ regions { code } }')).status).toBe(200);
   });
 });

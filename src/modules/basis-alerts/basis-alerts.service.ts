@@ -162,11 +162,12 @@ export class BasisAlertsService implements OnModuleInit {
 
   /** Publishing closes the alerts acted on in that version and those of the rows it replaced, then looks at its own rows. */
   private async onPublished(em: EntityManager, actor: Actor, version: PublishedVersion): Promise<void> {
+    // An UPDATE … RETURNING through TypeORM answers [rows, count]; inside a CTE it answers the rows.
     const closed: { id: string }[] = await em.query(
-      `UPDATE basis_alert a SET status = 'CLOSED', closed_at = now(), closed_by = $3, closed_by_version_id = $1, updated_at = now()
+      `WITH changed AS (UPDATE basis_alert a SET status = 'CLOSED', closed_at = now(), closed_by = $3, closed_by_version_id = $1, updated_at = now()
         WHERE a.status = 'OPEN' AND a.list_id = $2 AND (a.draft_version_id = $1
            OR EXISTS (SELECT 1 FROM list_item i WHERE i.id = a.item_id AND i.to_version IS NOT NULL AND i.to_version <= $4))
-        RETURNING a.id`,
+        RETURNING a.id) SELECT * FROM changed`,
       [version.id, version.listId, actor.username ?? 'system', version.number],
     );
     if (closed.length) {

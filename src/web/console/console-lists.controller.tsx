@@ -6,6 +6,7 @@ import { Permission } from '../../auth/permissions.js';
 import { badInput, DomainError, notFound } from '../../common/domain-error.js';
 import { errorAnswer, setErrorHeaders } from '../../common/error-response.js';
 import { ImportService } from '../../modules/import-export/import.service.js';
+import { BasisAlertsService } from '../../modules/basis-alerts/basis-alerts.service.js';
 import { BodiesService } from '../../modules/bodies/bodies.service.js';
 import { LIST_KINDS, type ListKind } from '../../modules/lists/duty-list.entity.js';
 import { bodyIdsOf, contentToInput } from '../../modules/lists/item-fields.js';
@@ -69,6 +70,7 @@ export class ConsoleListsController {
     private readonly bodies: BodiesService,
     private readonly uploads: PendingUploads,
     private readonly guard: ConsoleGuard,
+    private readonly alerts: BasisAlertsService,
   ) {}
 
   // ---------------------------------------------------------------- townships
@@ -85,9 +87,11 @@ export class ConsoleListsController {
     const scope = readScopeFor('admin', actor);
     const [responsibility, power] = await Promise.all([this.reads.listVersions(scope, region.code, 'RESPONSIBILITY'), this.reads.listVersions(scope, region.code, 'POWER')]);
     const mayEdit = can(actor, Permission.EDIT_LISTS) && coversRegion(actor, region.code);
+    // Open basis alerts (a law the lists cite changed): the township's users and its county's see them.
+    const alerts = can(actor, Permission.READ_DRAFTS) && coversRegion(actor, region.code) ? await this.alerts.list(actor, region.code) : [];
     sendPage(
       res,
-      <TownshipPage view={viewOf(this.assets, req)} region={region} lists={{ RESPONSIBILITY: responsibility, POWER: power }} mayEdit={mayEdit} done={o.done} errors={o.errors} form={o.form} />,
+      <TownshipPage view={viewOf(this.assets, req)} region={region} lists={{ RESPONSIBILITY: responsibility, POWER: power }} alerts={alerts} mayEdit={mayEdit} done={o.done} errors={o.errors} form={o.form} />,
       NO_STORE,
       o.status,
     );

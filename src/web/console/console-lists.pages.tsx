@@ -7,6 +7,7 @@ import { LIST_SECTIONS, POWER_CATEGORIES } from '../../modules/lists/list-item.e
 import { CHANGE_REASONS } from '../../modules/lists/list-versions.service.js';
 import type { ListItemModel, ListVersionModel, VersionDiffModel } from '../../modules/lists/list.model.js';
 import type { RegionEntity } from '../../modules/regions/region.entity.js';
+import type { AlertKind, BasisAlertEntity } from '../../modules/basis-alerts/basis-alert.entity.js';
 import { ConsolePage, Csrf, FieldError, Flash, FormError, TextField, type ConsoleView, type FormErrors } from './console-frame.js';
 import { KIND_LABEL, StatusBadge, versionHref } from './console-home.pages.js';
 
@@ -46,10 +47,13 @@ function ReasonSelect({ errors, id }: { errors?: FormErrors; id: string }) {
   );
 }
 
+const ALERT_KIND_LABEL: Record<AlertKind, string> = { RENUMBERED: '条文重新编号', AMENDED: '条文内容修改', DELETED: '条文删除', REPEALED: '法规废止', UNRESOLVED: '法规库中找不到' };
+
 export function TownshipPage({
   view,
   region,
   lists,
+  alerts,
   mayEdit,
   done,
   errors,
@@ -58,6 +62,7 @@ export function TownshipPage({
   view: ConsoleView;
   region: RegionEntity;
   lists: Record<ListKind, ListVersionModel[]>;
+  alerts: BasisAlertEntity[];
   mayEdit: boolean;
   done?: string;
   errors?: FormErrors;
@@ -73,6 +78,34 @@ export function TownshipPage({
         {region.name} <span class="small muted">{region.code.slice(0, 9)}</span>
       </h1>
       <Flash done={done} />
+      {alerts.length > 0 && (
+        <section aria-labelledby="basis-alerts">
+          <h2 id="basis-alerts">法律依据变化提示（{alerts.length}）</h2>
+          <p class="muted">清单引用的法律法规已修改、重新编号或废止：请在清单中调整依据（立改废释），或说明理由后忽略。</p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">事项</th>
+                <th scope="col">原依据</th>
+                <th scope="col">变化</th>
+                <th scope="col">建议依据</th>
+              </tr>
+            </thead>
+            <tbody>
+              {alerts.map((a) => (
+                <tr>
+                  <td>
+                    {a.itemName} <span class="small muted">{a.itemCode}</span>
+                  </td>
+                  <td>{a.citationLabel}</td>
+                  <td>{ALERT_KIND_LABEL[a.kind]}</td>
+                  <td>{a.proposedCitation ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
       {(['RESPONSIBILITY', 'POWER'] as const).map((kind) => (
         <section aria-labelledby={`list-${kind}`}>
           <h2 id={`list-${kind}`}>{KIND_LABEL[kind]}</h2>
