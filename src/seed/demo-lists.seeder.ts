@@ -18,12 +18,12 @@ const DEMO_REVIEWER: Actor = { userId: null, username: 'demo-reviewer', role: 'A
 
 const TOWN_A = '320282100000';
 const TOWN_B = '320282103000';
-const TOWN_C = '320282102000';
+const TOWN_C = '320282112000';
 
 /**
  * The demo towns' lists from the shipped fixtures, published as version 1 from 2025-01-01; town A's
  * responsibility list also gets a version 2 from 2026-07-01 (one item added, one changed, one
- * removed), so history, as-of and diff show something real on a fresh start. Town C (太华镇) publishes
+ * removed), so history, as-of and diff show something real on a fresh start. Town C (丁蜀镇) publishes
  * a responsibility list from 2025-07-01 that disagrees with A and B on purpose, so the county's matrix
  * and findings show every kind of inconsistency.
  */
@@ -41,7 +41,7 @@ export class DemoListsSeeder {
     await this.publish(em, TOWN_A, 'RESPONSIBILITY', a1, '2025-01-01', '宜政发〔2024〕89号');
     await this.publish(em, TOWN_B, 'RESPONSIBILITY', this.fixture('town-B-responsibility.csv', 'RESPONSIBILITY'), '2025-01-01', '宜政发〔2024〕90号');
     await this.publish(em, TOWN_A, 'RESPONSIBILITY', townAVersion2(a1), '2026-07-01', '宜政发〔2026〕31号', '职责准入');
-    // 太华镇: a shorter list with deliberate inconsistencies with 张渚镇 and 徐舍镇 (docs/county-views.md).
+    // 丁蜀镇: a shorter list with deliberate inconsistencies with 张渚镇 and 徐舍镇 (docs/county-views.md).
     await this.publish(em, TOWN_C, 'RESPONSIBILITY', this.fixture('town-C-responsibility.csv', 'RESPONSIBILITY'), '2025-07-01', '宜政发〔2025〕42号');
   }
 

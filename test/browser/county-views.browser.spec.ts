@@ -22,10 +22,10 @@ describe('county views pages in Chromium', () => {
     expect(response?.status()).toBe(200);
     expect(await page.locator('h1').innerText()).toBe('宜兴市事项矩阵');
     const table = page.getByRole('region', { name: /宜兴市责任清单事项矩阵/ }).locator('table');
-    expect(await table.locator('thead th').allInnerTexts()).toEqual(['事项', expect.stringContaining('张渚镇'), expect.stringContaining('太华镇'), expect.stringContaining('徐舍镇')]);
+    expect(await table.locator('thead th').allInnerTexts()).toEqual(['事项', expect.stringContaining('张渚镇'), expect.stringContaining('丁蜀镇'), expect.stringContaining('徐舍镇')]);
     const sand = table.locator('tbody tr', { has: page.locator('th', { hasText: '河道采砂管理' }) });
     expect(await sand.locator('td .role').allInnerTexts()).toEqual(['配合履职', '基本履职', '已收回']);
-    expect(await sand.locator('ul.flags li').allInnerTexts()).toContain('太华镇列为本乡镇基本履职，徐舍镇列为已由上级部门收回');
+    expect(await sand.locator('ul.flags li').allInnerTexts()).toContain('丁蜀镇列为本乡镇基本履职，徐舍镇列为已由上级部门收回');
     expect(await sand.locator('td').nth(2).getAttribute('class')).toBe('cell-RECLAIMED');
     expect(await page.getByRole('link', { name: 'Excel（.xlsx）' }).getAttribute('href')).toBe('/exports/counties/320282000000/matrix.xlsx?kind=RESPONSIBILITY&asOf=2026-12-01');
 

@@ -100,10 +100,10 @@ describe('task admission (职责准入) and the burden ledger', () => {
     });
 
     it('townships without a published list: NOT_IN_LIST, needing admission', () => {
-      // 太华镇 has a responsibility list (demo data), without a dispute item: not in its list either
-      const taihua = target(request, '320282102000');
+      // 丁蜀镇 has a responsibility list (demo data), without a dispute item: not in its list either
+      const taihua = target(request, '320282112000');
       expect(taihua).toMatchObject({ verdict: 'NOT_IN_LIST', needsDecision: true, matches: [], listVersions: [{ number: 1, kind: 'RESPONSIBILITY' }] });
-      const others = request.targets.filter((t: any) => ![TOWN_A, TOWN_B, '320282102000'].includes(t.township.code));
+      const others = request.targets.filter((t: any) => ![TOWN_A, TOWN_B, '320282112000'].includes(t.township.code));
       expect(others.length).toBeGreaterThan(10);
       for (const t of others) {
         expect(t).toMatchObject({ verdict: 'NOT_IN_LIST', needsDecision: true, matches: [], listVersions: [] });

@@ -3,14 +3,14 @@ import { codeOf, type TestApp, startTestApp } from '../setup/test-app.js';
 import { listApi, ok, todayInChina } from '../setup/lists-api.js';
 
 /**
- * County-wide views on the demo county 宜兴市: 张渚镇 (A), 太华镇 (C, deliberately inconsistent)
+ * County-wide views on the demo county 宜兴市: 张渚镇 (A), 丁蜀镇 (C, deliberately inconsistent)
  * and 徐舍镇 (B) — the matrix and its flags, the findings, a department's duties, the editors'
  * links, the Atom feed; and the matrix's statement count, the same for a larger county.
  */
 const ASOF = '2026-12-01';
 const A = '320282100000';
 const B = '320282103000';
-const C = '320282102000';
+const C = '320282112000';
 const MATRIX = `query($c:String!, $k:ListKind!, $d:Date) { countyMatrix(countyCode:$c, kind:$k, asOf:$d) { countyCode countyName kind asOf
   townships { code name versionNumber approvalDocNumber }
   matters { id name evidence townshipCount flags { kind message townshipCodes }
@@ -56,8 +56,8 @@ describe('county views', () => {
   }
 
   it('the matrix: one column per township with a list in force, matters across townships whatever each called them', () => {
-    expect(matrix.townships.map((t) => t.name)).toEqual(['张渚镇', '太华镇', '徐舍镇']);
-    // 张渚镇 calls it 秸秆禁烧与综合利用 (joined by the concept lexicon), 太华镇 and 徐舍镇 秸秆禁烧网格化管控
+    expect(matrix.townships.map((t) => t.name)).toEqual(['张渚镇', '丁蜀镇', '徐舍镇']);
+    // 张渚镇 calls it 秸秆禁烧与综合利用 (joined by the concept lexicon), 丁蜀镇 and 徐舍镇 秸秆禁烧网格化管控
     const straw = matterWith(matrix, B, '320282-103-JB-003');
     expect(straw.cells.map((c: any) => [c.role, c.itemName])).toEqual([
       ['LEAD', '秸秆禁烧与综合利用'], ['LEAD', '秸秆禁烧网格化管控'], ['LEAD', '秸秆禁烧网格化管控'],
@@ -73,24 +73,24 @@ describe('county views', () => {
   });
 
   it('flags each kind of inconsistency of the demo data', () => {
-    const sand = matterWith(matrix, C, '320282-102-JB-003'); // 河道采砂管理: 太华镇 leads it, 徐舍镇 says the 水利局 took it back
+    const sand = matterWith(matrix, C, '320282-112-JB-003'); // 河道采砂管理: 丁蜀镇 leads it, 徐舍镇 says the 水利局 took it back
     expect(sand.cells.map((c: any) => c.role)).toEqual(['COOPERATE', 'LEAD', 'RECLAIMED']);
     expect(sand.flags.find((f: any) => f.kind === 'LEAD_AND_RECLAIMED')).toEqual({
-      kind: 'LEAD_AND_RECLAIMED', townshipCodes: [C, B], message: '太华镇列为本乡镇基本履职，徐舍镇列为已由上级部门收回',
+      kind: 'LEAD_AND_RECLAIMED', townshipCodes: [C, B], message: '丁蜀镇列为本乡镇基本履职，徐舍镇列为已由上级部门收回',
     });
-    const land = matterWith(matrix, C, '320282-102-SH-003'); // 农村村民非法占用土地建住宅行政处罚: 自然资源和规划局 here, 农业农村局 there
+    const land = matterWith(matrix, C, '320282-112-SH-003'); // 农村村民非法占用土地建住宅行政处罚: 自然资源和规划局 here, 农业农村局 there
     expect(flagKinds(land)).toContain('RECLAIMED_BY_DIFFERENT_BODIES');
-    expect(land.flags.find((f: any) => f.kind === 'RECLAIMED_BY_DIFFERENT_BODIES').message).toBe('收回部门不一致：太华镇为宜兴市自然资源和规划局，徐舍镇为宜兴市农业农村局');
-    const marriage = matterWith(matrix, C, '320282-102-SH-002'); // 婚姻登记: 民法典 here, 婚姻登记条例 elsewhere
+    expect(land.flags.find((f: any) => f.kind === 'RECLAIMED_BY_DIFFERENT_BODIES').message).toBe('收回部门不一致：丁蜀镇为宜兴市自然资源和规划局，徐舍镇为宜兴市农业农村局');
+    const marriage = matterWith(matrix, C, '320282-112-SH-002'); // 婚姻登记: 民法典 here, 婚姻登记条例 elsewhere
     expect(flagKinds(marriage)).toEqual(['DIFFERENT_LEGAL_BASES']);
     expect(marriage.flags[0].townshipCodes.sort()).toEqual([A, B, C].sort());
     expect(cellOf(marriage, C).instruments).toEqual(['中华人民共和国民法典']);
-    const census = matterWith(matrix, C, '320282-102-SH-001'); // 户口登记: 公安局 in A and B, 张渚派出所 in C
+    const census = matterWith(matrix, C, '320282-112-SH-001'); // 户口登记: 公安局 in A and B, 张渚派出所 in C
     expect(flagKinds(census)).toContain('RECLAIMED_BY_DIFFERENT_BODIES');
     const fire = matterWith(matrix, A, '320282-100-PH-015');
     expect(fire.flags).toEqual([]);
-    const mediation = matterWith(matrix, A, '320282-100-JB-004'); // 矛盾纠纷: 张渚镇 and 徐舍镇 list it, 太华镇 does not
-    expect(mediation.flags).toEqual([{ kind: 'MISSING_IN_TOWNSHIP', townshipCodes: [C], message: '3个乡镇中2个列入此事项，太华镇未列入' }]);
+    const mediation = matterWith(matrix, A, '320282-100-JB-004'); // 矛盾纠纷: 张渚镇 and 徐舍镇 list it, 丁蜀镇 does not
+    expect(mediation.flags).toEqual([{ kind: 'MISSING_IN_TOWNSHIP', townshipCodes: [C], message: '3个乡镇中2个列入此事项，丁蜀镇未列入' }]);
     // a matter only one township lists is no inconsistency
     expect(matterWith(matrix, A, '320282-100-JB-008').flags).toEqual([]);
   });
@@ -98,15 +98,15 @@ describe('county views', () => {
   it('findings: duplicate leads, a reclaiming body that is not a county department, a cooperating body abolished, lists past their review date', async () => {
     const findings = ok(await app.publicGql(FINDINGS, { c: '320282', d: ASOF }), 'countyFindings');
     const of = (kind: string) => findings.filter((f: any) => f.kind === kind);
-    expect(of('DUPLICATE_LEAD')).toEqual([expect.objectContaining({ townshipName: '太华镇', itemCodes: ['320282-102-JB-005', '320282-102-JB-006'], listKind: 'RESPONSIBILITY' })]);
-    expect(of('RECLAIMED_BY_NON_COUNTY_BODY')).toEqual([expect.objectContaining({ townshipName: '太华镇', itemCodes: ['320282-102-SH-001'], body: { name: '宜兴市公安局张渚派出所' } })]);
+    expect(of('DUPLICATE_LEAD')).toEqual([expect.objectContaining({ townshipName: '丁蜀镇', itemCodes: ['320282-112-JB-005', '320282-112-JB-006'], listKind: 'RESPONSIBILITY' })]);
+    expect(of('RECLAIMED_BY_NON_COUNTY_BODY')).toEqual([expect.objectContaining({ townshipName: '丁蜀镇', itemCodes: ['320282-112-SH-001'], body: { name: '宜兴市公安局张渚派出所' } })]);
     expect(of('COOPERATING_BODY_GONE')).toEqual([
       expect.objectContaining({
-        townshipName: '太华镇', itemCodes: ['320282-102-JB-002'], body: { name: '宜兴市农机服务站' },
-        message: '太华镇“秸秆禁烧网格化管控”（320282-102-JB-002）的配合主体“宜兴市农机服务站”已于2026-03-31撤销，配合职责“负责秸秆机械化还田技术指导和机具调度”无人承担',
+        townshipName: '丁蜀镇', itemCodes: ['320282-112-JB-002'], body: { name: '宜兴市农机服务站' },
+        message: '丁蜀镇“秸秆禁烧网格化管控”（320282-112-JB-002）的配合主体“宜兴市农机服务站”已于2026-03-31撤销，配合职责“负责秸秆机械化还田技术指导和机具调度”无人承担',
       }),
     ]);
-    // the demo county reviews every 18 months: in force since 2025-01-01 → due 2026-07-01; 张渚镇's responsibility v2 (2026-07-01) and 太华镇's (2025-07-01) are not due
+    // the demo county reviews every 18 months: in force since 2025-01-01 → due 2026-07-01; 张渚镇's responsibility v2 (2026-07-01) and 丁蜀镇's (2025-07-01) are not due
     expect(of('LIST_PAST_REVIEW').map((f: any) => `${f.townshipName} ${f.listKind}`)).toEqual(['张渚镇 POWER', '徐舍镇 RESPONSIBILITY']);
     // before the body was abolished there was nothing to find about it; before 2026-07-01 nothing was due
     const earlier = ok(await app.publicGql(FINDINGS, { c: '320282', d: '2026-03-01' }), 'countyFindings');
@@ -121,11 +121,11 @@ describe('county views', () => {
     expect(d.duties.map(line)).toEqual(expect.arrayContaining([
       'ACCOUNTABLE 张渚镇 河道采砂和水域岸线违法行为查处 COOPERATE',
       'ACCOUNTABLE 徐舍镇 河道采砂管理 RECLAIMED',
-      'COOPERATING 太华镇 河道采砂管理 LEAD',
+      'COOPERATING 丁蜀镇 河道采砂管理 LEAD',
       'COOPERATING 徐舍镇 防汛防旱 LEAD',
     ]));
-    const taihua = d.duties.find((x: any) => x.townshipName === '太华镇' && x.itemCode === '320282-102-JB-003');
-    expect(taihua).toMatchObject({ cooperatingDuty: '负责采砂许可和业务指导', townshipDuty: '组织河道巡查，发现非法采砂及时制止、查处。', accountableBody: { name: '太华镇人民政府' } });
+    const taihua = d.duties.find((x: any) => x.townshipName === '丁蜀镇' && x.itemCode === '320282-112-JB-003');
+    expect(taihua).toMatchObject({ cooperatingDuty: '负责采砂许可和业务指导', townshipDuty: '组织河道巡查，发现非法采砂及时制止、查处。', accountableBody: { name: '丁蜀镇人民政府' } });
     expect(d.reclaimedCount).toBe(d.duties.filter((x: any) => x.relation === 'ACCOUNTABLE' && x.townshipRole === 'RECLAIMED').length);
     expect(d.accountableCount + d.cooperatingCount).toBe(d.duties.length);
     expect(d.reclaimedCount).toBeGreaterThanOrEqual(1);
@@ -146,10 +146,10 @@ describe('county views', () => {
     let m: Matrix = ok(await app.publicGql(MATRIX, { c: '320282', k: 'RESPONSIBILITY', d: ASOF }), 'countyMatrix');
     const joined = matterWith(m, A, homestead.ia);
     expect(joined.evidence).toContain('MANUAL');
-    expect(joined.cells.map((c: any) => c.itemCode)).toEqual(['320282-100-JB-001', '320282-102-JB-001', '320282-103-JB-001']);
+    expect(joined.cells.map((c: any) => c.itemCode)).toEqual(['320282-100-JB-001', '320282-112-JB-001', '320282-103-JB-001']);
 
-    // 太华镇's 河道采砂管理 is not 徐舍镇's: unlinked, it stands apart, and the LEAD/RECLAIMED flag goes with it
-    const sand = { a: C, ia: '320282-102-JB-003', b: B, ib: '320282-103-SH-004' };
+    // 丁蜀镇's 河道采砂管理 is not 徐舍镇's: unlinked, it stands apart, and the LEAD/RECLAIMED flag goes with it
+    const sand = { a: C, ia: '320282-112-JB-003', b: B, ib: '320282-103-SH-004' };
     expect(ok(await app.adminGql(LINK('unlinkMatterItems'), sand, editor), 'unlinkMatterItems')).toBe(true);
     m = ok(await app.publicGql(MATRIX, { c: '320282', k: 'RESPONSIBILITY', d: ASOF }), 'countyMatrix');
     const own = matterWith(m, C, sand.ia);
@@ -195,7 +195,7 @@ describe('county views', () => {
     expect(text(entry.title)).toBe('张渚镇责任清单第2版（宜政发〔2026〕31号）');
     expect(entry.links?.[0]?.href).toBe(`${app.url}/versions/${v2.id}/diff/${v2.based_on_id}`);
     expect(text(entry.summary)).toBe('张渚镇责任清单第2版，批准文号宜政发〔2026〕31号，自2026-07-01起施行；与上一版相比新增1项、调整1项、删除1项；调整原因：职责准入。');
-    const first = entries.find((e) => text(e.title) === '太华镇责任清单第1版（宜政发〔2025〕42号）')!;
+    const first = entries.find((e) => text(e.title) === '丁蜀镇责任清单第1版（宜政发〔2025〕42号）')!;
     expect(text(first.summary)).toContain('首次发布，共12项');
 
     const township = parseAtomFeed(await (await fetch(`${app.url}/feeds/regions/320282100.atom`)).text());

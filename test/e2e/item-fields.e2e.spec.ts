@@ -9,7 +9,7 @@ import type { ListSection } from '../../src/modules/lists/list-item.entity.js';
 import { listApi, ok, type Kind } from '../setup/lists-api.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
-const TOWN = { code: '320282112000', name: '丁蜀镇' };
+const TOWN = { code: '320282002000', name: '屺亭街道' };
 const GOV = `${TOWN.name}人民政府`;
 const TEAM = `${TOWN.name}综合行政执法大队`;
 const LEAD = '宜兴市农业农村局';
@@ -96,7 +96,7 @@ describe('every item field: differs, diffs, round-trips, is found', () => {
   };
   let reviewer: string;
   const latest: Partial<Record<Kind, { id: string }>> = {};
-  const plan = settable.map((f, i) => ({ f, code: `320282-112-F-${String(i + 1).padStart(2, '0')}`, kind: kindOf(f), section: sectionOf(f) }));
+  const plan = settable.map((f, i) => ({ f, code: `320282-002-F-${String(i + 1).padStart(2, '0')}`, kind: kindOf(f), section: sectionOf(f) }));
   let rare = 0;
 
   beforeAll(async () => {

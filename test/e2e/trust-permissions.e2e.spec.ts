@@ -108,7 +108,7 @@ const STATE_OF: Partial<Record<Op, State>> = {
 
 // Townships (镇) whose lists the successful calls use up, one fresh list each.
 const FRESH_TOWNS: Record<Where, string[]> = {
-  yx: ['001', '103', '104', '105', '106', '107', '108', '109', '110', '112', '113'].map((t) => `${YIXING}${t}`),
+  yx: ['001', '103', '104', '105', '106', '107', '108', '109', '110', '004', '113'].map((t) => `${YIXING}${t}`),
   jy: ['107', '108', '109', '110', '111', '112'].map((t) => `${JIANGYIN}${t}`),
 };
 
