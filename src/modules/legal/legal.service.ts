@@ -440,6 +440,9 @@ export function matchProvision(sameArticle: ProvisionEntity[], c: { paragraph: n
   return (
     sameArticle.find((p) => p.paragraph === c.paragraph && p.item === c.item) ??
     sameArticle.find((p) => p.paragraph === c.paragraph && p.item === null) ??
-    sameArticle.find((p) => p.paragraph === null && p.item === null)
+    sameArticle.find((p) => p.paragraph === null && p.item === null) ??
+    // A whole article cited where the catalogue holds only some of its paragraphs: the article is
+    // in force (it resolves), shown by its first paragraph held.
+    (c.paragraph === null ? [...sameArticle].sort((a, b) => (a.paragraph ?? 0) - (b.paragraph ?? 0) || (a.item ?? 0) - (b.item ?? 0))[0] : undefined)
   );
 }
