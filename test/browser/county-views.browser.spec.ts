@@ -22,11 +22,11 @@ describe('county views pages in Chromium', () => {
     expect(response?.status()).toBe(200);
     expect(await page.locator('h1').innerText()).toBe('宜兴市事项矩阵');
     const table = page.getByRole('region', { name: /宜兴市责任清单事项矩阵/ }).locator('table');
-    expect(await table.locator('thead th').allInnerTexts()).toEqual(['事项', expect.stringContaining('张渚镇'), expect.stringContaining('丁蜀镇'), expect.stringContaining('徐舍镇')]);
+    expect(await table.locator('thead th').allInnerTexts()).toEqual(['事项', expect.stringContaining('张渚镇'), expect.stringContaining('徐舍镇'), expect.stringContaining('丁蜀镇')]);
     const sand = table.locator('tbody tr', { has: page.locator('th', { hasText: '河道采砂管理' }) });
-    expect(await sand.locator('td .role').allInnerTexts()).toEqual(['配合履职', '基本履职', '已收回']);
+    expect(await sand.locator('td .role').allInnerTexts()).toEqual(['配合履职', '已收回', '基本履职']);
     expect(await sand.locator('ul.flags li').allInnerTexts()).toContain('丁蜀镇列为本乡镇基本履职，徐舍镇列为已由上级部门收回');
-    expect(await sand.locator('td').nth(2).getAttribute('class')).toBe('cell-RECLAIMED');
+    expect(await sand.locator('td').nth(1).getAttribute('class')).toBe('cell-RECLAIMED');
     expect(await page.getByRole('link', { name: 'Excel（.xlsx）' }).getAttribute('href')).toBe('/exports/counties/320282000000/matrix.xlsx?kind=RESPONSIBILITY&asOf=2026-12-01');
 
     await page.getByLabel('清单', { exact: true }).selectOption('POWER');
@@ -35,7 +35,7 @@ describe('county views pages in Chromium', () => {
     expect(await page.locator('table.matrix thead th').allInnerTexts()).toEqual(['事项', expect.stringContaining('张渚镇')]);
 
     await page.goto(`${app.url}/counties/320282/matrix?asOf=2026-12-01`);
-    await sand.locator('td').nth(2).getByRole('link', { name: '宜兴市水利局' }).click();
+    await sand.locator('td').nth(1).getByRole('link', { name: '宜兴市水利局' }).click();
     expect(await page.locator('h1').innerText()).toBe('宜兴市水利局履职事项清单');
     const reclaimed = page.getByRole('region', { name: '已收回、由本部门实施的事项' });
     expect(await reclaimed.innerText()).toContain('徐舍镇');

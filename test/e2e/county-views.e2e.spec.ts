@@ -56,7 +56,7 @@ describe('county views', () => {
   }
 
   it('the matrix: one column per township with a list in force, matters across townships whatever each called them', () => {
-    expect(matrix.townships.map((t) => t.name)).toEqual(['张渚镇', '丁蜀镇', '徐舍镇']);
+    expect(matrix.townships.map((t) => t.name)).toEqual(['张渚镇', '徐舍镇', '丁蜀镇']);
     // 张渚镇 calls it 秸秆禁烧与综合利用 (joined by the concept lexicon), 丁蜀镇 and 徐舍镇 秸秆禁烧网格化管控
     const straw = matterWith(matrix, B, '320282-103-JB-003');
     expect(straw.cells.map((c: any) => [c.role, c.itemName])).toEqual([
@@ -74,13 +74,13 @@ describe('county views', () => {
 
   it('flags each kind of inconsistency of the demo data', () => {
     const sand = matterWith(matrix, C, '320282-112-JB-003'); // 河道采砂管理: 丁蜀镇 leads it, 徐舍镇 says the 水利局 took it back
-    expect(sand.cells.map((c: any) => c.role)).toEqual(['COOPERATE', 'LEAD', 'RECLAIMED']);
+    expect(sand.cells.map((c: any) => c.role)).toEqual(['COOPERATE', 'RECLAIMED', 'LEAD']);
     expect(sand.flags.find((f: any) => f.kind === 'LEAD_AND_RECLAIMED')).toEqual({
       kind: 'LEAD_AND_RECLAIMED', townshipCodes: [C, B], message: '丁蜀镇列为本乡镇基本履职，徐舍镇列为已由上级部门收回',
     });
     const land = matterWith(matrix, C, '320282-112-SH-003'); // 农村村民非法占用土地建住宅行政处罚: 自然资源和规划局 here, 农业农村局 there
     expect(flagKinds(land)).toContain('RECLAIMED_BY_DIFFERENT_BODIES');
-    expect(land.flags.find((f: any) => f.kind === 'RECLAIMED_BY_DIFFERENT_BODIES').message).toBe('收回部门不一致：丁蜀镇为宜兴市自然资源和规划局，徐舍镇为宜兴市农业农村局');
+    expect(land.flags.find((f: any) => f.kind === 'RECLAIMED_BY_DIFFERENT_BODIES').message).toBe('收回部门不一致：徐舍镇为宜兴市农业农村局，丁蜀镇为宜兴市自然资源和规划局');
     const marriage = matterWith(matrix, C, '320282-112-SH-002'); // 婚姻登记: 民法典 here, 婚姻登记条例 elsewhere
     expect(flagKinds(marriage)).toEqual(['DIFFERENT_LEGAL_BASES']);
     expect(marriage.flags[0].townshipCodes.sort()).toEqual([A, B, C].sort());
@@ -146,7 +146,7 @@ describe('county views', () => {
     let m: Matrix = ok(await app.publicGql(MATRIX, { c: '320282', k: 'RESPONSIBILITY', d: ASOF }), 'countyMatrix');
     const joined = matterWith(m, A, homestead.ia);
     expect(joined.evidence).toContain('MANUAL');
-    expect(joined.cells.map((c: any) => c.itemCode)).toEqual(['320282-100-JB-001', '320282-112-JB-001', '320282-103-JB-001']);
+    expect(joined.cells.map((c: any) => c.itemCode)).toEqual(['320282-100-JB-001', '320282-103-JB-001', '320282-112-JB-001']);
 
     // 丁蜀镇's 河道采砂管理 is not 徐舍镇's: unlinked, it stands apart, and the LEAD/RECLAIMED flag goes with it
     const sand = { a: C, ia: '320282-112-JB-003', b: B, ib: '320282-103-SH-004' };
@@ -161,7 +161,7 @@ describe('county views', () => {
 
     const bad = await app.adminGql(LINK('linkMatterItems'), { ...homestead, ib: '320282-103-NOPE' }, editor);
     expect([codeOf(bad), bad.errors?.[0]?.extensions?.field]).toEqual(['BAD_USER_INPUT', 'itemCodeB']);
-    const trail = ok(await app.adminGql(`query { auditTrail(entityType:"MatterLink", entityId:"320282000000|RESPONSIBILITY|${C}|${sand.ia}|${B}|${sand.ib}") { action actor } }`), 'auditTrail');
+    const trail = ok(await app.adminGql(`query { auditTrail(entityType:"MatterLink", entityId:"320282000000|RESPONSIBILITY|${B}|${sand.ib}|${C}|${sand.ia}") { action actor } }`), 'auditTrail');
     expect(trail.map((e: any) => `${e.actor}:${e.action}`)).toEqual(['cv-editor:unlinkMatterItems', 'cv-editor:clearMatterLink']);
   });
 
