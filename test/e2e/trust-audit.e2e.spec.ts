@@ -39,7 +39,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
  */
 function buildCli(): { cli: string; remove(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanze-cli-build-'));
-  execFileSync(path.join(ROOT, 'node_modules/.bin/swc'), ['src', 'migrations', '-d', dir, '-q'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(path.join(ROOT, 'node_modules/.bin/swc'), ['src', 'migrations', '-d', dir, '-q', '--ignore', 'src/web/assets/**'], { cwd: ROOT, stdio: 'inherit' });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   // files read at run time from the project tree (src/common/project-files.ts), beside the compiled code as in dist/
