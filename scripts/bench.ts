@@ -233,18 +233,22 @@ interface Run {
 }
 
 async function load(server: Server, bodies: string[], connections: number, seconds: number, keep: boolean): Promise<Run> {
-  const before = keep ? await server.call({ cmd: 'stats' }) : null;
-  const load0 = os.loadavg()[0];
-  const latencies: number[] = [];
   let i = 0;
-  const instance = autocannon({
+  return measure(server, seconds, keep, {
     url: server.url + server.path,
     connections,
-    duration: seconds,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
   });
+}
+
+/** Runs autocannon with `options` for `seconds`; with `keep`, the latencies and the server's CPU and statements. */
+async function measure(server: Server, seconds: number, keep: boolean, options: Record<string, unknown>): Promise<Run> {
+  const before = keep ? await server.call({ cmd: 'stats' }) : null;
+  const load0 = os.loadavg()[0];
+  const latencies: number[] = [];
+  const instance = autocannon({ ...options, duration: seconds });
   if (keep) instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => status === 200 && latencies.push(ms));
   const result: any = await instance;
   const after = keep ? await server.call({ cmd: 'stats' }) : null;
@@ -342,30 +346,14 @@ async function runAskComparison(url: string, quanze: Server, nocache: Server) {
 
 /** One connection of GET requests over the paths, like `load` for POST bodies. */
 async function loadPages(server: Server, paths: string[], seconds: number, keep: boolean): Promise<Run> {
-  const before = keep ? await server.call({ cmd: 'stats' }) : null;
-  const load0 = os.loadavg()[0];
-  const latencies: number[] = [];
   let i = 0;
-  const instance = autocannon({
+  return measure(server, seconds, keep, {
     url: server.url,
     connections: 1,
-    duration: seconds,
     method: 'GET',
     headers: { accept: 'text/html' },
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[i++ % paths.length] }) }],
   });
-  if (keep) instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => status === 200 && latencies.push(ms));
-  const result: any = await instance;
-  const after = keep ? await server.call({ cmd: 'stats' }) : null;
-  return {
-    ok: result['2xx'],
-    bad: result.non2xx + result.errors + result.timeouts,
-    seconds: result.duration,
-    latencies,
-    cpuMicros: keep ? after!.cpuMicros - before!.cpuMicros : 0,
-    statements: keep ? after!.statements - before!.statements : 0,
-    load: [load0, os.loadavg()[0]],
-  };
 }
 
 // ---------------------------------------------------------------- W6: import of a 10,000-row file

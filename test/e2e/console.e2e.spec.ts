@@ -115,7 +115,7 @@ describe('county console over HTTP', () => {
     const page = await editor.request('/console/townships/320282103');
     expect(page.status).toBe(200);
     expect(page.text).toContain('法律依据变化提示');
-    expect(page.text).toContain('条文重新编号');
+    expect(page.text).toContain('条文序号变动');
     expect(page.text).toContain('第三十条第三款');
     const outsider = consoleClient(app);
     await outsider.signIn('cx-alerts-jy', 'cx-alerts-jy-password-1');

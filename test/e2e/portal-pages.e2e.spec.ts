@@ -213,7 +213,7 @@ describe('portal pages', () => {
   describe('SQL statements: no page costs more than its GraphQL query', () => {
     async function statements(work: () => Promise<unknown>): Promise<number> {
       // The public question log is written off the answer's path: what an earlier question queued is written now, not during the count.
-      await app.registry.app.get(QuestionLogService).beforeApplicationShutdown();
+      await app.registry.app.get(QuestionLogService).drain();
       const logger = app.dataSource.logger;
       const original = logger.logQuery;
       let n = 0;

@@ -27,7 +27,7 @@ describe('statements per request and the cache of public answers', () => {
 
   async function statements<T>(work: () => Promise<T>): Promise<{ n: number; result: T }> {
     // The public question log is written off the answer's path: what an earlier question queued is written now, not during the count.
-    await app.registry.app.get(QuestionLogService).beforeApplicationShutdown();
+    await app.registry.app.get(QuestionLogService).drain();
     const logger = app.dataSource.logger;
     const original = logger.logQuery;
     let n = 0;

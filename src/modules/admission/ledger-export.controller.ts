@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res, UseFilters } from '@nestjs/
 import type { Response } from 'express';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
 import { badInput, notFound } from '../../common/domain-error.js';
+import { sendDownload } from '../../common/download.js';
 import { parseLocalDate } from '../../common/local-date.scalar.js';
 import { RestErrorFilter } from '../import-export/rest-http.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -39,10 +40,9 @@ export class BurdenLedgerExportController {
     const title = `${region.name}减负台账（${periodLabel(ledger.from, ledger.to)}，按提交日期）`;
     const table = ledgerTable(ledger);
     const body = format === 'csv' ? writeLedgerCsv(table) : await writeLedgerXlsx(title, table);
-    res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('content-disposition', `attachment; filename="burden-ledger-${ledger.regionCode}.${format}"; filename*=UTF-8''${encodeURIComponent(`${title}.${format}`)}`);
-    res.setHeader('cache-control', `public, max-age=${this.config.api.publicCacheSeconds}`);
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.end(body);
+    sendDownload(res, {
+      body, contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      asciiName: `burden-ledger-${ledger.regionCode}.${format}`, fileName: `${title}.${format}`, cacheControl: `public, max-age=${this.config.api.publicCacheSeconds}`,
+    });
   }
 }

@@ -5,6 +5,10 @@ import { ListVersionEntity } from '../lists/list-version.entity.js';
 
 export const ALERT_KINDS = ['RENUMBERED', 'AMENDED', 'DELETED', 'REPEALED', 'UNRESOLVED'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+/** What each kind of alert says to a clerk. */
+export const ALERT_KIND_LABEL: Record<AlertKind, string> = {
+  RENUMBERED: '条文序号变动', AMENDED: '条文修改', DELETED: '条文删除', REPEALED: '法规废止', UNRESOLVED: '无法对应到法规目录',
+};
 export const ALERT_STATUSES = ['OPEN', 'CLOSED', 'DISMISSED'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 

@@ -1,12 +1,12 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AdminSchemaScope } from '../../common/admin-schema-scope.js';
-import { ALERT_KINDS, ALERT_STATUSES, type AlertKind, type AlertStatus } from './basis-alert.entity.js';
+import { ALERT_KIND_LABEL, ALERT_KINDS, ALERT_STATUSES, type AlertKind, type AlertStatus } from './basis-alert.entity.js';
 
 export const BasisAlertKindEnum = Object.fromEntries(ALERT_KINDS.map((k) => [k, k])) as { [K in AlertKind]: K };
 export const BasisAlertStatusEnum = Object.fromEntries(ALERT_STATUSES.map((k) => [k, k])) as { [K in AlertStatus]: K };
 registerEnumType(BasisAlertKindEnum, {
   name: 'BasisAlertKind',
-  description: 'RENUMBERED 条文序号变动 / AMENDED 条文修改 / DELETED 条文删除 / REPEALED 法规废止 / UNRESOLVED 无法对应到法规目录',
+  description: ALERT_KINDS.map((k) => `${k} ${ALERT_KIND_LABEL[k]}`).join(' / '),
 });
 registerEnumType(BasisAlertStatusEnum, { name: 'BasisAlertStatus', description: 'OPEN 待处理 / CLOSED 已随新版本发布关闭 / DISMISSED 已忽略（有原因）' });
 

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res, UseFilters } from '@nestjs/
 import type { Response } from 'express';
 import { QUANZE_CONFIG, type QuanzeConfig } from '../../config/config.js';
 import { badInput, notFound } from '../../common/domain-error.js';
+import { sendDownload } from '../../common/download.js';
 import { parseLocalDate, todayInChina } from '../../common/local-date.scalar.js';
 import { RestErrorFilter } from '../import-export/rest-http.js';
 import { LIST_KINDS, type ListKind } from '../lists/duty-list.entity.js';
@@ -23,13 +24,8 @@ function kindParam(value: unknown): ListKind {
   return value as ListKind;
 }
 
-function sendXlsx(res: Response, body: Buffer, asciiName: string, name: string, maxAge: number): void {
-  res.setHeader('content-type', XLSX);
-  res.setHeader('content-disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-  res.setHeader('cache-control', `public, max-age=${maxAge}`);
-  res.setHeader('x-content-type-options', 'nosniff');
-  res.end(body);
-}
+const sendXlsx = (res: Response, body: Buffer, asciiName: string, fileName: string, maxAge: number) =>
+  sendDownload(res, { body, contentType: XLSX, asciiName, fileName, cacheControl: `public, max-age=${maxAge}` });
 
 /**
  * Public spreadsheets of the county views: `GET /exports/counties/<code>/matrix.xlsx?kind=&asOf=`

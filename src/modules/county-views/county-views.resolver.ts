@@ -7,6 +7,7 @@ import type { ListKind } from '../lists/duty-list.entity.js';
 import { ListKindEnum } from '../lists/list.model.js';
 import { BodyDutiesModel, CountyFindingModel, CountyMatrixModel } from './county-views.model.js';
 import { CountyViewsService } from './county-views.service.js';
+import { MatterLinkArgs } from './matter-link.args.js';
 import { CountyFindingsService } from './county-findings.service.js';
 
 /** County-wide views over the published lists in force, on both endpoints (the lists are public). */
@@ -47,43 +48,25 @@ export class MatterLinksAdminResolver {
 
   @Mutation(() => Boolean, { description: '把两个乡镇清单中的事项归为同一事项（人工归并）；已是如此时答 false' })
   @RequirePermission(Permission.EDIT_LISTS)
-  linkMatterItems(
-    @Args('countyCode') countyCode: string,
-    @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
-    @Args('regionCodeA') regionCodeA: string,
-    @Args('itemCodeA') itemCodeA: string,
-    @Args('regionCodeB') regionCodeB: string,
-    @Args('itemCodeB') itemCodeB: string,
-    @Context() ctx: GraphQLRequestContext,
-  ) {
-    return this.views.setMatterLink(ctx.actor, countyCode, kind, { regionCode: regionCodeA, itemCode: itemCodeA }, { regionCode: regionCodeB, itemCode: itemCodeB }, true);
+  linkMatterItems(@Args() link: MatterLinkArgs, @Context() ctx: GraphQLRequestContext) {
+    return this.setLink(ctx, link, true);
   }
 
   @Mutation(() => Boolean, { description: '两个事项不是同一事项（人工拆分），无论名称、概念或依据如何相近' })
   @RequirePermission(Permission.EDIT_LISTS)
-  unlinkMatterItems(
-    @Args('countyCode') countyCode: string,
-    @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
-    @Args('regionCodeA') regionCodeA: string,
-    @Args('itemCodeA') itemCodeA: string,
-    @Args('regionCodeB') regionCodeB: string,
-    @Args('itemCodeB') itemCodeB: string,
-    @Context() ctx: GraphQLRequestContext,
-  ) {
-    return this.views.setMatterLink(ctx.actor, countyCode, kind, { regionCode: regionCodeA, itemCode: itemCodeA }, { regionCode: regionCodeB, itemCode: itemCodeB }, false);
+  unlinkMatterItems(@Args() link: MatterLinkArgs, @Context() ctx: GraphQLRequestContext) {
+    return this.setLink(ctx, link, false);
   }
 
   @Mutation(() => Boolean, { description: '撤销对两个事项的人工归并或拆分，回到自动归并' })
   @RequirePermission(Permission.EDIT_LISTS)
-  clearMatterLink(
-    @Args('countyCode') countyCode: string,
-    @Args('kind', { type: () => ListKindEnum }) kind: ListKind,
-    @Args('regionCodeA') regionCodeA: string,
-    @Args('itemCodeA') itemCodeA: string,
-    @Args('regionCodeB') regionCodeB: string,
-    @Args('itemCodeB') itemCodeB: string,
-    @Context() ctx: GraphQLRequestContext,
-  ) {
-    return this.views.setMatterLink(ctx.actor, countyCode, kind, { regionCode: regionCodeA, itemCode: itemCodeA }, { regionCode: regionCodeB, itemCode: itemCodeB }, null);
+  clearMatterLink(@Args() link: MatterLinkArgs, @Context() ctx: GraphQLRequestContext) {
+    return this.setLink(ctx, link, null);
+  }
+
+  private setLink(ctx: GraphQLRequestContext, l: MatterLinkArgs, linked: boolean | null) {
+    const a = { regionCode: l.regionCodeA, itemCode: l.itemCodeA };
+    const b = { regionCode: l.regionCodeB, itemCode: l.itemCodeB };
+    return this.views.setMatterLink(ctx.actor, l.countyCode, l.kind, a, b, linked);
   }
 }

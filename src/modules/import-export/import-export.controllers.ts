@@ -5,6 +5,8 @@ import { requireRole } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput, DomainError, notFound } from '../../common/domain-error.js';
 import { isUuid } from '../../common/ids.js';
+import { sendDownload } from '../../common/download.js';
+import { PUBLISHED_STATUSES } from '../lists/list-version.entity.js';
 import { readScopeFor } from '../lists/list-read.service.js';
 import type { ListKind } from '../lists/duty-list.entity.js';
 import { EXPORT_FORMATS, ExportService, type ExportFormat, type ExportLayout } from './export.service.js';
@@ -120,13 +122,11 @@ export class ExportsController {
     const scope = readScopeFor(actor.role ? 'admin' : 'public', actor);
     const exported = await this.exports.exportVersion(scope, match[1], format, (layout as ExportLayout | undefined) ?? 'table');
     const published = exported.version.status === 'PUBLISHED' || exported.version.status === 'SUPERSEDED';
-    res.setHeader('content-type', exported.contentType);
-    res.setHeader('content-disposition', `attachment; filename="list-${exported.version.id}.${format}"; filename*=UTF-8''${encodeURIComponent(exported.fileName)}`);
-    res.setHeader('content-length', String(exported.body.length));
     // A published version's items never change; its title row (effective dates) can, once, when superseded.
-    res.setHeader('cache-control', published && !actor.role ? 'public, max-age=300' : 'private, no-store');
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.end(exported.body);
+    sendDownload(res, {
+      body: exported.body, contentType: exported.contentType, asciiName: `list-${exported.version.id}.${format}`, fileName: exported.fileName,
+      cacheControl: published && !actor.role ? 'public, max-age=300' : 'private, no-store',
+    });
   }
 }
 
@@ -156,13 +156,11 @@ export class RevisionExportsController {
       if (e instanceof DomainError && e.code === 'BAD_USER_INPUT' && /未找到/.test(e.message)) throw notFound(e.message);
       throw e;
     }
-    const published = (['PUBLISHED', 'SUPERSEDED'] as string[]).includes(exported.to.status) && (['PUBLISHED', 'SUPERSEDED'] as string[]).includes(exported.from.status);
-    res.setHeader('content-type', exported.contentType);
-    res.setHeader('content-disposition', `attachment; filename="revisions-${from}-${to}.xlsx"; filename*=UTF-8''${encodeURIComponent(exported.fileName)}`);
-    res.setHeader('content-length', String(exported.body.length));
-    res.setHeader('cache-control', published && !actor.role ? 'public, max-age=300' : 'private, no-store');
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.end(exported.body);
+    const published = PUBLISHED_STATUSES.includes(exported.to.status) && PUBLISHED_STATUSES.includes(exported.from.status);
+    sendDownload(res, {
+      body: exported.body, contentType: exported.contentType, asciiName: `revisions-${from}-${to}.xlsx`, fileName: exported.fileName,
+      cacheControl: published && !actor.role ? 'public, max-age=300' : 'private, no-store',
+    });
   }
 }
 
@@ -177,11 +175,6 @@ export class TemplateController {
   @AnonymousAllowed()
   async template(@Res() res: Response) {
     const file = await this.exports.template();
-    res.setHeader('content-type', file.contentType);
-    res.setHeader('content-disposition', `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
-    res.setHeader('content-length', String(file.body.length));
-    res.setHeader('cache-control', 'public, max-age=3600');
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.end(file.body);
+    sendDownload(res, { body: file.body, contentType: file.contentType, asciiName: 'template.xlsx', fileName: file.fileName, cacheControl: 'public, max-age=3600' });
   }
 }

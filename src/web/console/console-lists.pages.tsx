@@ -7,7 +7,7 @@ import { LIST_SECTIONS, POWER_CATEGORIES } from '../../modules/lists/list-item.e
 import { CHANGE_REASONS } from '../../modules/lists/list-versions.service.js';
 import type { ListItemModel, ListVersionModel, VersionDiffModel } from '../../modules/lists/list.model.js';
 import type { RegionEntity } from '../../modules/regions/region.entity.js';
-import type { AlertKind, BasisAlertEntity } from '../../modules/basis-alerts/basis-alert.entity.js';
+import { ALERT_KIND_LABEL, type BasisAlertEntity } from '../../modules/basis-alerts/basis-alert.entity.js';
 import { ConsolePage, Csrf, FieldError, Flash, FormError, TextField, type ConsoleView, type FormErrors } from './console-frame.js';
 import { KIND_LABEL, StatusBadge, versionHref } from './console-home.pages.js';
 
@@ -46,8 +46,6 @@ function ReasonSelect({ errors, id }: { errors?: FormErrors; id: string }) {
     </div>
   );
 }
-
-const ALERT_KIND_LABEL: Record<AlertKind, string> = { RENUMBERED: '条文重新编号', AMENDED: '条文内容修改', DELETED: '条文删除', REPEALED: '法规废止', UNRESOLVED: '法规库中找不到' };
 
 export function TownshipPage({
   view,
