@@ -91,6 +91,7 @@ const IN_FORCE = 'query($r:String!,$k:ListKind!){ listVersionInForce(regionCode:
     const saved = ok(
       await lists.saveItem(app.adminToken, draft.id, {
         itemCode: '320282-100-QT-901', name: '复制延迟核验事项', category: 'OTHER', source: 'STATUTORY', accountableBodyName: '张渚镇人民政府', keywords: ['复制延迟核验'],
+        legalBasis: '《中华人民共和国城乡规划法》第六十五条', // an item without a basis would be stopped by the gates of submitForReview
       }),
       'saveItem',
     );
