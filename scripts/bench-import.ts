@@ -35,7 +35,7 @@ const ENGINES = arg('engines', 'embedded,postgres').split(',');
 const COUNTY = '320282';
 const TOWNS = [
   { code: '320282101', name: '西渚镇' },
-  { code: '320282112', name: '丁蜀镇' },
+  { code: '320282104', name: '官林镇' },
 ];
 
 /** `rows` items of a township's responsibility list, cycling through the demo list with distinct codes and names. */

@@ -2,7 +2,12 @@
 // ones included, which the immutability trigger allows for that column only), in short batches;
 // `migration:run` and start-up recompute them when the stored search document's version is not
 // the code's.
+import fs from 'node:fs';
+import { systemActor } from '../../src/auth/actor.js';
 import { migrationRun, searchReindex } from '../../src/cli/commands.js';
+import { readCsvRecords, writeCsvRecords } from '../../src/common/csv.js';
+import { ImportService } from '../../src/modules/import-export/import.service.js';
+import { demoFile } from '../../src/seed/demo-files.js';
 import { SEARCH_DOCUMENT_VERSION } from '../../src/modules/accountability/item-search-document.js';
 import { SearchIndexService } from '../../src/modules/accountability/search-index.service.js';
 import { ok, sqlRefusal, TOWN_A, TOWN_B } from '../setup/lists-api.js';
@@ -98,5 +103,24 @@ describe('search index', () => {
     expect(await search.storedVersion()).toBe(SEARCH_DOCUMENT_VERSION);
     expect(await vectors(TOWN_A)).toEqual(before);
     expect(await search.startUp()).toBeNull(); // current now
+  });
+
+  it("an import's batch, whose rows share texts (each distinct text vectorised once), writes the vectors reindex computes", async () => {
+    // Town A's responsibility list with every description changed: every row is written, in one batch.
+    const records = readCsvRecords(fs.readFileSync(demoFile('town-A-responsibility.csv'), 'utf8'));
+    const header = Object.keys(records[0]);
+    const csv = writeCsvRecords([header, ...records.map((r) => header.map((h) => (h === '事项描述' ? `${r[h]}（修订）` : r[h])))]);
+    const outcome = await app.registry.app.get(ImportService).importList(systemActor('test'), {
+      regionCode: '320282100', kind: 'RESPONSIBILITY', fileName: 'a.csv', content: Buffer.from(csv), changeReason: '其他',
+    });
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.added + outcome.changed).toBe(records.length);
+    const pending = () =>
+      app.dataSource.query(`SELECT id, search_vector::text AS v FROM list_item WHERE region_code = $1 AND pending AND NOT removed ORDER BY id`, [TOWN_A]) as Promise<{ id: string; v: string }[]>;
+    const written = await pending();
+    expect(written).toHaveLength(records.length);
+    await blank('region_code = $1 AND pending', [TOWN_A]);
+    await search.reindex({ regionCode: '320282100' });
+    expect(await pending()).toEqual(written);
   });
 });

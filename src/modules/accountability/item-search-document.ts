@@ -51,10 +51,18 @@ export function searchDocument(content: ItemContent, item: ItemCitations, segmen
   return { a: join('A'), b: join('B'), c: join('C'), d: join('D') };
 }
 
+/** The SQL expression of one weight's vector: `weight` is a "char" expression ('A'…'D'). */
+export const WEIGHTED_VECTOR_SQL = (text: string, weight: string) => `setweight(to_tsvector('simple', ${text}), ${weight})`;
+
+/**
+ * The SQL expression joining the four weights' vectors (each from WEIGHTED_VECTOR_SQL) into an
+ * item's vector. A writer may compute each distinct text's weighted vector once and join them per row.
+ */
+export const JOINED_VECTORS_SQL = (a: string, b: string, c: string, d: string) => `${a} || ${b} || ${c} || ${d}`;
+
 /** The SQL expression building the weighted vector from four text parameters. */
 export const SEARCH_VECTOR_SQL = (a: string, b: string, c: string, d: string) =>
-  `setweight(to_tsvector('simple', ${a}), 'A') || setweight(to_tsvector('simple', ${b}), 'B') || ` +
-  `setweight(to_tsvector('simple', ${c}), 'C') || setweight(to_tsvector('simple', ${d}), 'D')`;
+  JOINED_VECTORS_SQL(WEIGHTED_VECTOR_SQL(a, "'A'"), WEIGHTED_VECTOR_SQL(b, "'B'"), WEIGHTED_VECTOR_SQL(c, "'C'"), WEIGHTED_VECTOR_SQL(d, "'D'"));
 
 /**
  * Bump when `searchDocument` itself changes in a way the fingerprint below cannot see (how texts

@@ -140,7 +140,14 @@ export class LegalService {
     const em = manager ?? this.dataSource.manager;
     const titles = [...new Set(citations.map((c) => c.instrumentTitle).filter((t): t is string => !!t))];
     const catalogue = await this.loadCatalogue(em, titles);
-    return citations.map((c) => resolveIn(catalogue, c, asOf));
+    // A list cites the same provisions item after item: each distinct citation is resolved once.
+    const resolved = new Map<string, ResolvedCitation>();
+    return citations.map((c) => {
+      const key = JSON.stringify([c.raw, c.instrumentTitle, c.article, c.paragraph, c.item, c.label, c.parsed]);
+      let r = resolved.get(key);
+      if (!r) resolved.set(key, (r = resolveIn(catalogue, c, asOf)));
+      return { ...r };
+    });
   }
 
   /** Provision texts by id, for citations shown in answers. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BodiesService } from '../bodies/bodies.service.js';
 import type { BodyEntity } from '../bodies/body.entity.js';
-import { parseLegalBasis } from '../legal/citation-parser.js';
+import { parseLegalBasis, type ParsedCitation } from '../legal/citation-parser.js';
 import { LegalService, type ResolvedCitation } from '../legal/legal.service.js';
 import { normalizeName } from '../../common/text-input.js';
 import { regionPrefix } from '../regions/region-code.js';
@@ -49,7 +49,10 @@ export class ListItemPreparer {
     const bodies = await this.bodies.findByNames(list.regionCode, [...names], em);
     const unknown = [...names].filter((n) => !bodies.has(normalizeName(n)));
     const suggestions = await this.bodies.suggestFor(list.regionCode, unknown, em);
-    const parsed = inputs.map((i) => (typeof i.legalBasis === 'string' && i.legalBasis.length <= ITEM_LIMITS.text ? parseLegalBasis(i.legalBasis) : []));
+    // Lists repeat their legal bases: each distinct text is parsed once.
+    const parsedBasis = new Map<string, ParsedCitation[]>();
+    const parse = (basis: string) => parsedBasis.get(basis) ?? parsedBasis.set(basis, parseLegalBasis(basis)).get(basis)!;
+    const parsed = inputs.map((i) => (typeof i.legalBasis === 'string' && i.legalBasis.length <= ITEM_LIMITS.text ? parse(i.legalBasis) : []));
     const resolved = await this.legal.resolveCitations(parsed.flat(), asOf, em);
     let offset = 0;
     return inputs.map((input, index) => {
