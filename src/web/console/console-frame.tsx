@@ -27,9 +27,12 @@ function consoleNav(actor: Actor | null): NavLink[] {
   if (!actor) return [];
   const nav: NavLink[] = [{ href: '/console', label: '概览' }];
   nav.push({ href: '/console/bodies', label: '主体目录' });
+  nav.push({ href: '/console/catalogue', label: '法规目录' });
+  if (can(actor, Permission.EDIT_LISTS)) nav.push({ href: '/console/questions', label: '群众提问' });
   if (can(actor, Permission.MANAGE_CATALOGUE)) nav.push({ href: '/console/synonyms', label: '同义词' });
   if (can(actor, Permission.MANAGE_USERS)) nav.push({ href: '/console/users', label: '用户' });
   if (can(actor, Permission.READ_AUDIT)) nav.push({ href: '/console/audit', label: '审计' });
+  if (can(actor, Permission.CHANGE_OWN_PASSWORD)) nav.push({ href: '/console/password', label: '修改密码' });
   nav.push({ href: '/', label: '公众查询' });
   return nav;
 }
@@ -158,6 +161,8 @@ export const DONE_MESSAGES: Record<string, string> = {
   gateReasonCleared: '理由已撤销。',
   synonymSaved: '同义词已保存。',
   synonymRemoved: '同义词已删除。',
+  passwordChanged: '密码已修改。其他地方的登录已失效。',
+  questionMapped: '提问已处理。',
 };
 
 export function Flash({ done }: { done?: string }) {

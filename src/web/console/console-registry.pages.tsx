@@ -7,7 +7,7 @@ import type { BodyModel } from '../../modules/bodies/body.model.js';
 import type { SearchSynonymEntity } from '../../modules/accountability/search-synonym.entity.js';
 import { ConsolePage, Csrf, FieldError, Flash, FormError, ROLE_LABEL, TextField, type ConsoleView, type FormErrors } from './console-frame.js';
 
-function Select({ name, label, options, value, errors, id }: { name: string; label: string; options: [string, string][]; value?: string | null; errors?: FormErrors; id: string }) {
+export function Select({ name, label, options, value, errors, id }: { name: string; label: string; options: [string, string][]; value?: string | null; errors?: FormErrors; id: string }) {
   const invalid = !!errors?.[name];
   return (
     <div>
