@@ -17,7 +17,7 @@ describe('legal catalogue upload over HTTP', () => {
   const upload = (token: string | null, files: [string, Buffer | string][], fields: Record<string, string> = {}) => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    for (const [name, content] of files) form.append('file', new Blob([content]), name);
+    for (const [name, content] of files) form.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
     return fetch(`${app.url}/admin/imports/legal-catalogue`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
   };
   const fixture = (name: string): [string, Buffer] => [name, readFileSync(join(FIXTURES, name))];
@@ -111,5 +111,21 @@ describe('legal catalogue upload over HTTP', () => {
     expect(bad.data.importLegalCatalogue.errors).toEqual([{ sheet: '废止.csv', row: 2, column: '法规名称', message: expect.stringContaining('目录中没有“没有这部法”') }]);
     const notBase64 = await app.adminGql(`mutation($f:[CatalogueFileInput!]!){ importLegalCatalogue(files:$f){ dryRun } }`, { f: [{ fileName: 'a.csv', contentBase64: '法规' }] });
     expect(codeOf(notBase64)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('legal catalogue upload limits', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ IMPORT_MAX_ROWS: '3' });
+  });
+  afterAll(() => app?.close());
+
+  it('refuses a file over IMPORT_MAX_ROWS with 413 naming the limit, as list imports do', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(readFileSync(join(FIXTURES, '条文.csv')))]), '条文.csv');
+    const res = await fetch(`${app.url}/admin/imports/legal-catalogue`, { method: 'POST', body: form, headers: { authorization: `Bearer ${app.adminToken}` } });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'IMPORT_MAX_ROWS', field: 'file' });
   });
 });

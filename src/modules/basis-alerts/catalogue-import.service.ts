@@ -56,7 +56,8 @@ export class CatalogueImportService {
         grids.push(...sheet.grids.map((g) => ({ ...g, name: g.name ?? f.fileName })));
       } catch (e) {
         if (e instanceof SheetReadError) report.errors.push({ sheet: f.fileName, row: e.row ?? 1, column: null, message: `“${f.fileName}”第${e.row ?? 1}行：${e.message}` });
-        else if (e instanceof DomainError && e.code === 'BAD_USER_INPUT') report.errors.push({ sheet: f.fileName, row: 1, column: null, message: `“${f.fileName}”：${e.message}` });
+        // Over a limit (size, rows, archive, parse time): refused as a list import is, naming the limit.
+        else if (e instanceof DomainError && e.code === 'BAD_USER_INPUT' && !e.details.limit) report.errors.push({ sheet: f.fileName, row: 1, column: null, message: `“${f.fileName}”：${e.message}` });
         else throw e;
       }
     }

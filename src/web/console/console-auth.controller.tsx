@@ -117,7 +117,7 @@ export class ConsoleAuthController {
    * with lists (or the county asked for). Per list: the version in force, the open version, recent publications.
    */
   @Get()
-  async dashboard(@Req() req: ConsoleRequest, @Res() res: Response, @Query('region') regionParam: unknown) {
+  async dashboard(@Req() req: ConsoleRequest, @Res() res: Response, @Query('region') regionParam: unknown, @Query('done') done: unknown) {
     const actor = req.consoleActor!;
     const scope = readScopeFor('admin', actor);
     let counties: string[];
@@ -165,6 +165,6 @@ export class ConsoleAuthController {
       .flatMap((s) => s.townships.flatMap((t) => t.lists.flatMap((l) => [l.inForce, l.scheduled].filter((v) => !!v).map((v) => ({ township: t.name, version: v!, kind: l.kind })))))
       .sort((a, b) => String(b.version.effectiveFrom).localeCompare(String(a.version.effectiveFrom)))
       .slice(0, 8);
-    sendPage(res, <DashboardPage view={viewOf(this.assets, req)} sections={sections} recent={recent} />, NO_STORE);
+    sendPage(res, <DashboardPage view={viewOf(this.assets, req)} sections={sections} recent={recent} done={typeof done === 'string' ? done : undefined} />, NO_STORE);
   }
 }

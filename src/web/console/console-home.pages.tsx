@@ -105,8 +105,10 @@ export function DashboardPage({
   view,
   sections,
   recent,
+  done,
 }: {
   view: ConsoleView;
+  done?: string;
   sections: { county: { code: string; name: string }; townships: TownshipSummary[] }[];
   recent: { township: string; kind: string; version: ListVersionModel }[];
 }) {
@@ -114,6 +116,7 @@ export function DashboardPage({
   return (
     <ConsolePage view={view} title="概览">
       <h1>概览</h1>
+      <Flash done={done} />
       {waiting.length > 0 && (
         <div class="notice warn" role="status">
           <p>待处理的版本：</p>

@@ -65,6 +65,11 @@ export class ConsoleQuestionsController {
       res.redirect(303, `/console/questions?${new URLSearchParams({ region: region ? regionPrefix(region) : '', done: 'questionMapped' })}`);
     } catch (e) {
       const { errors, status } = refusalOf(res, e);
+      // No item of that code in force in the question's region: the code is what to correct.
+      if (e instanceof DomainError && e.code === 'NOT_FOUND' && errors['']) {
+        errors.itemCode = errors[''];
+        delete errors[''];
+      }
       await this.render(req, res, region, { form: `map:${id}`, errors, values, status });
     }
   }
