@@ -7,7 +7,7 @@ import type { InstrumentVersionEntity } from '../../modules/legal/instrument-ver
 import type { LegalInstrumentEntity } from '../../modules/legal/legal-instrument.entity.js';
 import type { ProvisionCrosswalkEntity } from '../../modules/legal/provision-crosswalk.entity.js';
 import type { ProvisionEntity } from '../../modules/legal/provision.entity.js';
-import { ConsolePage, Csrf, FieldError, Flash, FormError, type ConsoleView, type FormErrors } from './console-frame.js';
+import { ConsolePage, Csrf, Flash, FormError, ProblemTable, UploadFields, type ConsoleView, type FormErrors } from './console-frame.js';
 
 /** 变化 of a crosswalk row, as the catalogue files write it. */
 const CHANGE_LABEL: Record<string, string> = { MOVED: '移动', MERGED: '合并', SPLIT: '拆分', DELETED: '删除' };
@@ -76,32 +76,7 @@ export function CataloguePage({
           <FormError errors={errors} fields={['file']} />
           <form class="stack" method="post" action="/console/catalogue/import" enctype="multipart/form-data" data-progress>
             <Csrf view={view} />
-            <div>
-              <label for="catalogue-file">法规目录文件 <span class="hint">最多3个文件</span></label>
-              <input
-                id="catalogue-file"
-                name="file"
-                type="file"
-                accept=".xlsx,.csv"
-                multiple
-                required
-                aria-invalid={errors?.file ? 'true' : undefined}
-                aria-describedby={errors?.file ? 'catalogue-file-error' : undefined}
-              />
-              <FieldError errors={errors} field="file" id="catalogue-file-error" />
-            </div>
-            <div>
-              <label class="inline-label">
-                <input type="checkbox" name="dryRun" value="true" /> 只检查，不写入
-              </label>
-            </div>
-            <div>
-              <button type="submit">导入</button>
-            </div>
-            <div data-progress-status hidden role="status">
-              <progress aria-label="上传进度" />
-              <span />
-            </div>
+            <UploadFields id="catalogue-file" label="法规目录文件" hint="最多3个文件" errors={errors} multiple />
           </form>
           {report && <CatalogueImportResult report={report} />}
         </section>
@@ -156,28 +131,7 @@ function CatalogueImportResult({ report }: { report: CatalogueImportReport }) {
         <p class="notice error">文件有 {report.errors.length} 处错误，什么也没有写入。请修改后重新上传。</p>
       )}
       {report.errors.length > 0 && (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="法规目录导入的错误">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">工作表或文件</th>
-                <th scope="col">行</th>
-                <th scope="col">列</th>
-                <th scope="col">说明</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.errors.map((p) => (
-                <tr>
-                  <td>{p.sheet ?? '—'}</td>
-                  <td class="num">{p.row}</td>
-                  <td>{p.column ?? '—'}</td>
-                  <td>{p.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ProblemTable label="法规目录导入的错误" lead="工作表或文件" problems={report.errors.map((p) => ({ ...p, lead: p.sheet ?? '—' }))} />
       )}
     </div>
   );

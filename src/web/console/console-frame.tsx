@@ -173,3 +173,76 @@ export function Flash({ done }: { done?: string }) {
     </p>
   ) : null;
 }
+
+/** The file field, the "check only" box, the button and the progress note of an import form (multipart, `data-progress`). */
+export function UploadFields({ id, label, hint, errors, multiple }: { id: string; label: string; hint?: string; errors?: FormErrors; multiple?: boolean }) {
+  const invalid = !!errors?.file;
+  return (
+    <>
+      <div>
+        <label for={id}>
+          {label} {hint && <span class="hint">{hint}</span>}
+        </label>
+        <input
+          id={id}
+          name="file"
+          type="file"
+          accept=".xlsx,.csv"
+          multiple={multiple}
+          required
+          aria-invalid={invalid ? 'true' : undefined}
+          aria-describedby={invalid ? `${id}-error` : undefined}
+        />
+        <FieldError errors={errors} field="file" id={`${id}-error`} />
+      </div>
+      <div>
+        <label class="inline-label">
+          <input type="checkbox" name="dryRun" value="true" /> 只检查，不写入
+        </label>
+      </div>
+      <div>
+        <button type="submit">导入</button>
+      </div>
+      <div data-progress-status hidden role="status">
+        <progress aria-label="上传进度" />
+        <span />
+      </div>
+    </>
+  );
+}
+
+/** The problems of an imported file, one row each: what the first column says (kind, or sheet), the row, the column, the message. */
+export function ProblemTable({
+  label,
+  lead,
+  problems,
+}: {
+  label: string;
+  lead: string;
+  problems: { lead: string; row: number; column: string | null; message: string; tone?: 'error' | 'warning' }[];
+}) {
+  return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={label}>
+      <table class="problems">
+        <thead>
+          <tr>
+            <th scope="col">{lead}</th>
+            <th scope="col">行</th>
+            <th scope="col">列</th>
+            <th scope="col">说明</th>
+          </tr>
+        </thead>
+        <tbody>
+          {problems.map((p) => (
+            <tr class={p.tone ? `problem-${p.tone}` : undefined}>
+              <td>{p.lead}</td>
+              <td class="num">{p.row}</td>
+              <td>{p.column ?? '—'}</td>
+              <td>{p.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
