@@ -52,6 +52,7 @@ export class ConsoleCatalogueController {
   }
 
   @Get()
+  @ConsolePermission(Permission.READ_PUBLISHED)
   async catalogue(@Req() req: ConsoleRequest, @Res() res: Response, @Query('q') q: unknown) {
     const search = typeof q === 'string' ? q.trim().slice(0, 100) : '';
     await this.render(req, res, search);
@@ -75,6 +76,7 @@ export class ConsoleCatalogueController {
   }
 
   @Get(':id')
+  @ConsolePermission(Permission.READ_PUBLISHED)
   async instrument(@Req() req: ConsoleRequest, @Res() res: Response, @Param('id') id: string) {
     const instrument = await this.legal.instrument(id);
     if (!instrument) throw notFound('法规目录中没有该法规');
