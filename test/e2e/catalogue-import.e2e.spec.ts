@@ -1,7 +1,8 @@
 // The legal catalogue's upload doors (issue 18): `POST /admin/imports/legal-catalogue` (multipart,
 // beside `POST /admin/imports`) and `importLegalCatalogue` on /admin/graphql, over HTTP on a real
 // database — who may (ADMIN, refused before the file is read), the dry run, every bad row at its
-// sheet, row and column with nothing written, the crafted-file checks of list imports, the audit.
+// sheet, row and column with nothing written, the crafted-file checks of list imports (a file that
+// cannot be read is refused, 400), the audit.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeOf, startTestApp, type TestApp } from '../setup/test-app.js';
@@ -77,11 +78,13 @@ describe('legal catalogue upload over HTTP', () => {
 
   it('refuses a crafted or wrong file like a list import, naming it', async () => {
     const fake = await upload(app.adminToken, [['目录.xlsx', '法规名称,位阶\n']]);
-    expect(fake.status).toBe(422);
-    expect((await fake.json()).errors[0].message).toContain('不是有效的 .xlsx 文件');
+    expect(fake.status).toBe(400);
+    expect((await fake.json()).error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'file', message: expect.stringContaining('“目录.xlsx”：“目录.xlsx”不是有效的 .xlsx 文件') });
     const xls = await upload(app.adminToken, [['目录.csv', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0])]]);
-    expect((await xls.json()).errors[0].message).toContain('不支持旧版 Excel 97-2003');
+    expect(xls.status).toBe(400);
+    expect((await xls.json()).error.message).toContain('不支持旧版 Excel 97-2003');
     const notCatalogue = await upload(app.adminToken, [['名单.csv', '姓名,电话\n张三,1\n']]);
+    expect(notCatalogue.status).toBe(422);
     expect((await notCatalogue.json()).errors[0]).toMatchObject({ sheet: '名单.csv', message: expect.stringContaining('不是法规目录') });
     const tooMany = await upload(app.adminToken, [fixture('条文.csv'), fixture('条文.csv'), fixture('条文.csv'), fixture('条文.csv')]);
     expect(tooMany.status).toBe(400);

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { requireRole, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { badInput, DomainError } from '../../common/domain-error.js';
+import { checkText } from '../../common/text-input.js';
 import { ImportService } from '../import-export/import.service.js';
 import { SheetParsers } from '../import-export/sheet-parsers.js';
 import { SheetReadError } from '../import-export/sheet-readers.js';
@@ -20,7 +21,7 @@ export interface CatalogueUpload {
 
 export interface CatalogueImportReport {
   dryRun: boolean;
-  /** Every problem found, at its sheet (or file), row and column; any problem means nothing was written. */
+  /** Every bad row found, at its sheet (or file), row and column; any problem means nothing was written (a file that cannot be read at all is refused instead). */
   errors: CatalogueProblem[];
   /** What was written (a dry run: what would be); null with errors. */
   result: CatalogueImportResult | null;
@@ -48,6 +49,10 @@ export class CatalogueImportService {
     const given = files.filter((f) => f.content.length > 0);
     if (given.length === 0) throw badInput('file', '请选择要导入的法规目录文件（.csv 或 .xlsx）');
     if (given.length > MAX_CATALOGUE_FILES) throw badInput('file', `一次最多导入${MAX_CATALOGUE_FILES}个文件（条文、条文对照、废止各一个，或一个工作簿）`);
+    for (const [i, f] of given.entries()) {
+      const name = checkText(f.fileName, { max: 255, kind: 'line', required: true });
+      if (!name.ok) throw badInput(`files[${i}].fileName`, `第${i + 1}个文件的文件名${name.problem}（不超过255个字符）`);
+    }
     const grids: CatalogueGrid[] = [];
     for (const f of given) {
       try {
@@ -55,13 +60,12 @@ export class CatalogueImportService {
         // A CSV is named by its file, as a workbook's tables are by their sheets.
         grids.push(...sheet.grids.map((g) => ({ ...g, name: g.name ?? f.fileName })));
       } catch (e) {
-        if (e instanceof SheetReadError) report.errors.push({ sheet: f.fileName, row: e.row ?? 1, column: null, message: `“${f.fileName}”第${e.row ?? 1}行：${e.message}` });
-        // Over a limit (size, rows, archive, parse time): refused as a list import is, naming the limit.
-        else if (e instanceof DomainError && e.code === 'BAD_USER_INPUT' && !e.details.limit) report.errors.push({ sheet: f.fileName, row: 1, column: null, message: `“${f.fileName}”：${e.message}` });
-        else throw e;
+        // A file that cannot be read at all (or over a limit) is refused as a list import's is, naming the file.
+        if (e instanceof SheetReadError) throw badInput('file', `“${f.fileName}”第${e.row ?? 1}行：${e.message}`);
+        if (e instanceof DomainError && e.code === 'BAD_USER_INPUT' && !e.details.limit) throw badInput('file', `“${f.fileName}”：${e.message}`);
+        throw e;
       }
     }
-    if (report.errors.length) return report;
     const { catalogue, problems } = readCatalogue(grids);
     report.errors.push(...problems);
     if (report.errors.length) return report;

@@ -217,7 +217,7 @@ export function InstrumentPage({
                         <td>{clauseLabel(x.fromArticle, x.fromParagraph)}</td>
                         <td>{x.toArticle === null ? '—' : clauseLabel(x.toArticle, x.toParagraph)}</td>
                         <td>{CHANGE_LABEL[x.change] ?? x.change}</td>
-                        <td>{x.source ?? '—'}</td>
+                        <td class="small">{x.source ?? '—'}</td>
                         <td>{x.verified ? '已核实' : '未核实'}</td>
                       </tr>
                     ))}
