@@ -84,8 +84,8 @@ describe('legal catalogue upload over HTTP', () => {
     expect(xls.status).toBe(400);
     expect((await xls.json()).error.message).toContain('不支持旧版 Excel 97-2003');
     const notCatalogue = await upload(app.adminToken, [['名单.csv', '姓名,电话\n张三,1\n']]);
-    expect(notCatalogue.status).toBe(422);
-    expect((await notCatalogue.json()).errors[0]).toMatchObject({ sheet: '名单.csv', message: expect.stringContaining('不是法规目录') });
+    expect(notCatalogue.status).toBe(400);
+    expect((await notCatalogue.json()).error).toMatchObject({ field: 'file', message: expect.stringContaining('工作表“名单.csv”不是法规目录') });
     const tooMany = await upload(app.adminToken, [fixture('条文.csv'), fixture('条文.csv'), fixture('条文.csv'), fixture('条文.csv')]);
     expect(tooMany.status).toBe(400);
   });

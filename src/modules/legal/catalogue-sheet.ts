@@ -66,8 +66,8 @@ export interface CatalogueProblem {
 }
 
 /**
- * Reads every grid and collects every problem (each bad row at its row and column, a grid without
- * a catalogue header once); rows with a problem are left out of the catalogue.
+ * Reads every grid and collects every problem, each bad row at its row and column (rows with a
+ * problem are left out of the catalogue); a grid without a catalogue header is refused (thrown).
  */
 export function readCatalogue(grids: CatalogueGrid[]): { catalogue: CatalogueImport; problems: CatalogueProblem[] } {
   const catalogue: CatalogueImport = { provisions: [], crosswalk: [], repeals: [] };
@@ -79,10 +79,9 @@ export function readCatalogue(grids: CatalogueGrid[]): { catalogue: CatalogueImp
   };
   for (const grid of grids) {
     const header = headerOf(grid);
-    if (!header) {
-      problem(grid, grid.rows[0]?.number ?? 1, badInput('file', `${grid.name ? `工作表“${grid.name}”` : '文件'}不是法规目录：表头应为 ${PROVISION_COLUMNS.join(',')}，或条文对照表 ${CROSSWALK_COLUMNS.join(',')}，或废止表 ${REPEAL_COLUMNS.join(',')}`));
-      continue;
-    }
+    // Not a catalogue table at all: the file is refused as a whole (a wrong file), not row by row.
+    if (!header)
+      throw badInput('file', `${grid.name ? `工作表“${grid.name}”` : '文件'}不是法规目录：表头应为 ${PROVISION_COLUMNS.join(',')}，或条文对照表 ${CROSSWALK_COLUMNS.join(',')}，或废止表 ${REPEAL_COLUMNS.join(',')}`);
     for (const row of grid.rows.slice(header.index + 1)) {
       const cell = (name: string) => {
         const k = header.columns.get(name);
