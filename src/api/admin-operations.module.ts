@@ -8,6 +8,8 @@ import { AuthModule } from '../auth/auth.module.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { BasisAlertsModule } from '../modules/basis-alerts/basis-alerts.module.js';
 import { BasisAlertsResolver } from '../modules/basis-alerts/basis-alerts.resolver.js';
+import { CatalogueImportModule } from '../modules/basis-alerts/catalogue-import.module.js';
+import { CatalogueImportResolver } from '../modules/basis-alerts/catalogue-import.resolver.js';
 import { BodiesModule } from '../modules/bodies/bodies.module.js';
 import { BodiesAdminResolver } from '../modules/bodies/bodies.resolver.js';
 import { CountiesModule } from '../modules/counties/counties.module.js';
@@ -23,8 +25,8 @@ import { WebhooksAdminResolver } from '../modules/webhooks/webhooks.resolver.js'
 
 /** Resolvers of the admin endpoint only (mutations and admin-only queries). */
 @Module({
-  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule, BasisAlertsModule, CountyViewsModule, WebhooksModule],
+  imports: [AuthModule, BodiesModule, ListsModule, AccountabilityModule, ImportExportModule, AdmissionModule, CountiesModule, BasisAlertsModule, CatalogueImportModule, CountyViewsModule, WebhooksModule],
   providers: [AuthResolver, BodiesAdminResolver, ListsAdminResolver, BodyMergeAdminResolver, SynonymsAdminResolver, QuestionQueueResolver, AuditResolver, ImportAdminResolver, BodiesImportAdminResolver,
-    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver, BasisAlertsResolver, MatterLinksAdminResolver, WebhooksAdminResolver],
+    TaskRequestsAdminResolver, TaskTargetResolver, VerdictMatchResolver, CountySettingsAdminResolver, BasisAlertsResolver, MatterLinksAdminResolver, WebhooksAdminResolver, CatalogueImportResolver],
 })
 export class AdminOperationsModule {}

@@ -106,7 +106,10 @@ export function rateLimitRequests(limits: RateLimits, config: QuanzeConfig) {
   };
 }
 
-/** Whether a request's operation is an inline import (every root field importList): its body may carry a file. */
+/** Mutations that carry files inline as base64 (their bodies may reach IMPORT_MAX_BYTES as base64). */
+const INLINE_IMPORTS = new Set(['importList', 'importLegalCatalogue']);
+
+/** Whether a request's operation is an inline import (every root field importList or importLegalCatalogue): its body may carry a file. */
 export function isInlineImport(body: { query?: unknown; operationName?: unknown } | undefined, maxTokens: number): boolean {
   if (typeof body?.query !== 'string') return false;
   let operations;
@@ -117,7 +120,7 @@ export function isInlineImport(body: { query?: unknown; operationName?: unknown 
   }
   const operation = typeof body.operationName === 'string' ? operations.find((o) => o.name?.value === body.operationName) : operations.length === 1 ? operations[0] : undefined;
   const fields = operation?.operation === 'mutation' ? operation.selectionSet.selections : [];
-  return fields.length > 0 && fields.every((f) => f.kind === Kind.FIELD && f.name.value === 'importList');
+  return fields.length > 0 && fields.every((f) => f.kind === Kind.FIELD && INLINE_IMPORTS.has(f.name.value));
 }
 
 /** Bytes of a JSON body as received, recorded by the body parser of /admin/graphql (`verify`). */
@@ -140,7 +143,7 @@ export class RequestLimitsMiddleware implements NestMiddleware {
     const query = req.method === 'GET' ? req.query?.query : (req.body as { query?: unknown } | undefined)?.query;
     if (typeof query === 'string' && !this.sizeAllowed(query, res)) return;
     if (((req as MeasuredRequest).jsonBodyBytes ?? 0) > ADMIN_BODY_MAX && !isInlineImport(req.body, this.config.api.maxTokens)) {
-      res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `请求体不能超过${ADMIN_BODY_MAX / 1024 / 1024} MB（导入清单 importList 除外）`, { max: ADMIN_BODY_MAX }));
+      res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `请求体不能超过${ADMIN_BODY_MAX / 1024 / 1024} MB（导入清单 importList、法规目录 importLegalCatalogue 除外）`, { max: ADMIN_BODY_MAX }));
       return;
     }
     next();

@@ -16,6 +16,10 @@ import { CountyPagesController } from './portal/county.controller.js';
 import { AssetsController } from './assets.controller.js';
 import { ConsoleErrorFilter, ConsoleGuard } from './console/console-access.js';
 import { ConsoleAuthController } from './console/console-auth.controller.js';
+import { ConsoleCatalogueController } from './console/console-catalogue.controller.js';
+import { ConsoleQuestionsController } from './console/console-questions.controller.js';
+import { CatalogueImportModule } from '../modules/basis-alerts/catalogue-import.module.js';
+import { LegalModule } from '../modules/legal/legal.module.js';
 import { ConsoleListsController } from './console/console-lists.controller.js';
 import { ConsoleRegistryController } from './console/console-registry.controller.js';
 import { ConsoleSessions, PendingUploads } from './console/console-session.js';
@@ -43,13 +47,16 @@ import { WebErrorFilter } from './web-error.filter.js';
     ImportExportModule,
     CountyViewsModule,
     BasisAlertsModule,
+    CatalogueImportModule,
+    LegalModule,
     MulterModule.registerAsync({
       inject: [QUANZE_CONFIG],
       // Memory storage: the file is checked (dry run) and kept for "create the draft" (PendingUploads).
-      useFactory: (config: QuanzeConfig) => ({ limits: { fileSize: config.importMaxBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 } }),
+      // Three files for the legal catalogue's tables; the other forms take one (FileInterceptor refuses a second).
+      useFactory: (config: QuanzeConfig) => ({ limits: { fileSize: config.importMaxBytes, files: 3, fields: 10, fieldSize: 10_000, parts: 14 } }),
     }),
   ],
-  controllers: [AssetsController, PortalController, PortalListsController, LedgerPageController, CountyPagesController, ConsoleAuthController, ConsoleListsController, ConsoleRegistryController],
+  controllers: [AssetsController, PortalController, PortalListsController, LedgerPageController, CountyPagesController, ConsoleAuthController, ConsoleListsController, ConsoleRegistryController, ConsoleCatalogueController, ConsoleQuestionsController],
   providers: [
     WebAssets,
     WebErrorFilter,
@@ -63,6 +70,6 @@ import { WebErrorFilter } from './web-error.filter.js';
 export class WebModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // The console's forms (application/x-www-form-urlencoded); its one upload is read by multer.
-    consumer.apply(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 100 })).forRoutes(ConsoleAuthController, ConsoleListsController, ConsoleRegistryController);
+    consumer.apply(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 100 })).forRoutes(ConsoleAuthController, ConsoleListsController, ConsoleRegistryController, ConsoleQuestionsController);
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCsvGrid, readXlsxGrids } from '../../src/modules/import-export/sheet-readers.js';
 import { findAlert } from '../../src/modules/basis-alerts/basis-alerts.service.js';
-import { catalogueFromGrids } from '../../src/modules/legal/catalogue-sheet.js';
+import { catalogueFromGrids, readCatalogue } from '../../src/modules/legal/catalogue-sheet.js';
 import { citationText, mapThrough, replaceCitation, versionInForce, type CrosswalkEntry } from '../../src/modules/legal/crosswalk.js';
 import type { CatalogueSnapshot } from '../../src/modules/legal/legal.service.js';
 
@@ -99,13 +99,16 @@ describe('catalogue files', () => {
     expect(read.provisions).toHaveLength(5);
     expect(read.provisions[1]).toMatchObject({ title: '测试乡镇管理条例', shortTitle: '测试条例', rank: '地方性法规', effectiveFrom: '2026-01-01', article: 6, paragraph: null });
     expect(read.crosswalk.map((r) => [r.fromArticle, r.toArticle, r.change, r.verified])).toEqual([[2, 2, 'SPLIT', false], [2, 3, 'SPLIT', false], [5, 8, null, true], [7, null, 'DELETED', true]]);
-    expect(read.repeals).toEqual([{ row: 2, title: '测试旧办法', repealedOn: '2026-01-01', successorTitle: '测试新办法' }]);
+    expect(read.repeals).toEqual([{ row: 2, sheet: '废止.csv', title: '测试旧办法', repealedOn: '2026-01-01', successorTitle: '测试新办法' }]);
   });
 
   it('reads the same from the sample workbook, one table per sheet', async () => {
     const fromXlsx = catalogueFromGrids(await readXlsxGrids(readFileSync(join(FIXTURES, '法规目录.xlsx'))));
     const fromCsv = catalogueFromGrids([csv('条文.csv'), csv('条文对照.csv'), csv('废止.csv')]);
-    expect(fromXlsx).toEqual(fromCsv);
+    // The same rows; each names where it came from (the sheet, or the CSV file).
+    const placeless = (c: typeof fromCsv) => JSON.parse(JSON.stringify(c, (k, v) => (k === 'sheet' ? undefined : v)));
+    expect(placeless(fromXlsx)).toEqual(placeless(fromCsv));
+    expect(fromXlsx.crosswalk[0].sheet).toBe('条文对照');
   });
 
   it('names the sheet, row and column of a bad cell in Chinese', () => {
@@ -115,5 +118,11 @@ describe('catalogue files', () => {
     expect(() => catalogueFromGrids([grid([head, ['某法', '2020-01-01', '五', '2021-01-01', '第六条', '']])])).toThrow('第2行「原条款」“五”无法解析');
     expect(() => catalogueFromGrids([grid([head, ['某法', '2020-01-01', '第五条', '2021-01-01', '第六条', '挪动']])])).toThrow('「变化」“挪动”无效');
     expect(() => catalogueFromGrids([grid([['名称', '日期']])])).toThrow('工作表“条文对照”不是法规目录');
+    // The upload doors report every problem at its place, not only the first.
+    const { problems } = readCatalogue([grid([head, ['某法', '2020-01-01', '第五条', '2021-13-01', '第六条', ''], ['', '2020-01-01', '第五条', '2021-01-01', '第六条', '']])]);
+    expect(problems).toEqual([
+      { sheet: '条文对照', row: 2, column: '新施行日期', message: expect.stringContaining('应为 YYYY-MM-DD') },
+      { sheet: '条文对照', row: 3, column: '法规名称', message: '工作表“条文对照”第3行「法规名称」不能为空' },
+    ]);
   });
 });

@@ -12,7 +12,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { BodiesService } from '../bodies/bodies.service.js';
 import { citationText, mapThrough, replaceCitation, sameText, versionInForce, type Position } from '../legal/crosswalk.js';
 import type { InstrumentVersionEntity } from '../legal/instrument-version.entity.js';
-import { LegalService, matchProvision, type CatalogueImport, type CatalogueImportResult, type CatalogueSnapshot } from '../legal/legal.service.js';
+import { LegalService, matchProvision, type CatalogueFileFacts, type CatalogueImport, type CatalogueImportResult, type CatalogueSnapshot } from '../legal/legal.service.js';
 import type { ProvisionEntity } from '../legal/provision.entity.js';
 import { bodyIdsOf, contentFromRow, contentToInput } from '../lists/item-fields.js';
 import { ITEM_COLUMNS } from '../lists/item.repository.js';
@@ -57,6 +57,13 @@ interface CandidateRow {
 
 const CHANGE_REASON = '立改废释';
 
+/** A dry run's way out of its transaction, carrying what it found. */
+class CatalogueRolledBack extends Error {
+  constructor(readonly outcome: { result: CatalogueImportResult; alerts: { open: number; created: number; closed: number } }) {
+    super('rolled back');
+  }
+}
+
 /**
  * Basis alerts (依据变更提醒, docs/legal-catalogue.md): detection after every catalogue change and
  * publication, the scoped list, acting on an alert (a draft with the proposed citation) and
@@ -78,16 +85,27 @@ export class BasisAlertsService implements OnModuleInit {
   }
 
   /**
-   * A catalogue change as the CLI makes it: the files' provisions, crosswalk and repeals, the
-   * citations of every stored version re-resolved, and the alerts found again — one transaction.
+   * A catalogue change as the CLI and the upload doors make it: the files' provisions, crosswalk and
+   * repeals, the citations of every stored version re-resolved, and the alerts found again — one
+   * transaction. A dry run is the same work rolled back: its counts are what the import would do.
    */
-  async importCatalogue(actor: Actor, catalogue: CatalogueImport): Promise<{ result: CatalogueImportResult; alerts: { open: number; created: number; closed: number } }> {
+  async importCatalogue(
+    actor: Actor,
+    catalogue: CatalogueImport,
+    options: { dryRun?: boolean; files?: CatalogueFileFacts[] } = {},
+  ): Promise<{ result: CatalogueImportResult; alerts: { open: number; created: number; closed: number } }> {
     if (!can(actor, Permission.MANAGE_CATALOGUE)) throw forbidden('导入法规目录需要管理目录的权限（ADMIN）');
-    return this.dataSource.transaction(async (em) => {
-      const result = await this.legal.importCatalogueFile(actor, catalogue, em);
-      const alerts = await this.detect(em, actor);
-      return { result, alerts };
-    });
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const result = await this.legal.importCatalogueFile(actor, catalogue, em, options.files);
+        const alerts = await this.detect(em, actor);
+        if (options.dryRun) throw new CatalogueRolledBack({ result, alerts });
+        return { result, alerts };
+      });
+    } catch (e) {
+      if (e instanceof CatalogueRolledBack) return e.outcome;
+      throw e;
+    }
   }
 
   // ---------------------------------------------------------------- detection
@@ -203,6 +221,16 @@ export class BasisAlertsService implements OnModuleInit {
       .addOrderBy('a.citation_ordinal')
       .addOrderBy('a.kind')
       .getMany();
+  }
+
+  /** Open alerts per list, for many lists at once (one query), within the caller's region. */
+  async openCountsByList(actor: Actor, listIds: readonly string[]): Promise<Map<string, number>> {
+    if (!can(actor, Permission.READ_DRAFTS) || listIds.length === 0) return new Map();
+    const rows: { list_id: string; open: number }[] = await this.dataSource.query(
+      `SELECT list_id, count(*)::int AS open FROM basis_alert WHERE status = 'OPEN' AND list_id = ANY($1::uuid[]) AND region_code LIKE $2 GROUP BY list_id`,
+      [[...listIds], `${actor.regionCode ? regionPrefix(actor.regionCode) : ''}%`],
+    );
+    return new Map(rows.map((r) => [r.list_id, r.open]));
   }
 
   // ---------------------------------------------------------------- acting

@@ -31,6 +31,7 @@ import { SheetParsers } from './sheet-parsers.js';
   ],
   controllers: [ImportsController, ExportsController, RevisionExportsController, TemplateController],
   providers: [ImportService, BodiesImportService, ExportService, SheetParsers, BearerTokenGuard, RestErrorFilter],
-  exports: [ImportService, BodiesImportService, ExportService],
+  // SheetParsers: the legal catalogue's upload reads its files the same way (basis-alerts/catalogue-import.service.ts).
+  exports: [ImportService, BodiesImportService, ExportService, SheetParsers],
 })
 export class ImportExportModule {}

@@ -2,8 +2,9 @@
 // by their headers — 条文 (provisions), 条文对照 (crosswalk) and 废止 (repeals) — as sheets of one
 // workbook or as separate CSV files. Pure: grids in, rows or the first problem (row and column) out.
 
-import { badInput } from '../../common/domain-error.js';
+import { badInput, DomainError } from '../../common/domain-error.js';
 import { parseLegalBasis } from './citation-parser.js';
+import { LEGAL_RANKS } from './legal-instrument.entity.js';
 import { CROSSWALK_CHANGES, type CrosswalkChange } from './provision-crosswalk.entity.js';
 import type { CatalogueImport, CatalogueRow, CrosswalkRow, RepealRow } from './legal.service.js';
 
@@ -56,11 +57,29 @@ function date(text: string, place: string, column: string, required: boolean): s
   return text;
 }
 
-/** Reads every grid; a grid without a catalogue header is refused (naming its sheet). */
-export function catalogueFromGrids(grids: CatalogueGrid[]): CatalogueImport {
-  const out: CatalogueImport = { provisions: [], crosswalk: [], repeals: [] };
+/** A problem of a catalogue file: where (sheet or file, row as Excel numbers it, column by its header) and what, in Chinese. */
+export interface CatalogueProblem {
+  sheet: string | null;
+  row: number;
+  column: string | null;
+  message: string;
+}
+
+/**
+ * Reads every grid and collects every problem, each bad row at its row and column (rows with a
+ * problem are left out of the catalogue); a grid without a catalogue header is refused (thrown).
+ */
+export function readCatalogue(grids: CatalogueGrid[]): { catalogue: CatalogueImport; problems: CatalogueProblem[] } {
+  const catalogue: CatalogueImport = { provisions: [], crosswalk: [], repeals: [] };
+  const problems: CatalogueProblem[] = [];
+  const problem = (grid: CatalogueGrid, row: number, e: unknown) => {
+    if (!(e instanceof DomainError)) throw e;
+    const field = typeof e.details.field === 'string' && e.details.field !== 'file' ? e.details.field : null;
+    problems.push({ sheet: grid.name, row, column: field, message: e.message });
+  };
   for (const grid of grids) {
     const header = headerOf(grid);
+    // Not a catalogue table at all: the file is refused as a whole (a wrong file), not row by row.
     if (!header)
       throw badInput('file', `${grid.name ? `工作表“${grid.name}”` : '文件'}不是法规目录：表头应为 ${PROVISION_COLUMNS.join(',')}，或条文对照表 ${CROSSWALK_COLUMNS.join(',')}，或废止表 ${REPEAL_COLUMNS.join(',')}`);
     for (const row of grid.rows.slice(header.index + 1)) {
@@ -70,14 +89,25 @@ export function catalogueFromGrids(grids: CatalogueGrid[]): CatalogueImport {
       };
       if (row.cells.every((c) => c.trim() === '')) continue;
       const place = where(grid, row.number);
-      const title = cell('法规名称').replace(/^《|》$/g, '');
-      if (!title) throw badInput('法规名称', `${place}「法规名称」不能为空`);
-      if (header.kind === 'provisions') out.provisions.push(provisionRow(title, cell, place, row.number));
-      else if (header.kind === 'crosswalk') out.crosswalk.push(crosswalkRow(title, cell, place, row.number));
-      else out.repeals.push(repealRow(title, cell, place, row.number));
+      try {
+        const title = cell('法规名称').replace(/^《|》$/g, '');
+        if (!title) throw badInput('法规名称', `${place}「法规名称」不能为空`);
+        if (header.kind === 'provisions') catalogue.provisions.push({ ...provisionRow(title, cell, place, row.number), sheet: grid.name });
+        else if (header.kind === 'crosswalk') catalogue.crosswalk.push({ ...crosswalkRow(title, cell, place, row.number), sheet: grid.name });
+        else catalogue.repeals.push({ ...repealRow(title, cell, place, row.number), sheet: grid.name });
+      } catch (e) {
+        problem(grid, row.number, e);
+      }
     }
   }
-  return out;
+  return { catalogue, problems };
+}
+
+/** Reads every grid; the first problem is thrown (the CLI and the demo data, which stop at it). */
+export function catalogueFromGrids(grids: CatalogueGrid[]): CatalogueImport {
+  const { catalogue, problems } = readCatalogue(grids);
+  if (problems.length) throw badInput(problems[0].column ?? 'file', problems[0].message, { row: problems[0].row, sheet: problems[0].sheet });
+  return catalogue;
 }
 
 function provisionRow(title: string, cell: (name: string) => string, place: string, row: number): CatalogueRow {
@@ -87,7 +117,7 @@ function provisionRow(title: string, cell: (name: string) => string, place: stri
     row,
     title,
     shortTitle: cell('简称') || null,
-    rank: cell('位阶'),
+    rank: rankOf(cell('位阶'), place),
     enactingOrgan: cell('制定机关') || null,
     docNumber: cell('文号') || null,
     effectiveFrom: date(cell('施行日期'), place, '施行日期', false),
@@ -96,6 +126,11 @@ function provisionRow(title: string, cell: (name: string) => string, place: stri
     item: at?.item ?? null,
     text: cell('条文') || null,
   };
+}
+
+function rankOf(text: string, place: string): string {
+  if (!(LEGAL_RANKS as readonly string[]).includes(text)) throw badInput('位阶', `${place}「位阶」“${text}”无效，应为：${LEGAL_RANKS.join('、')}`);
+  return text;
 }
 
 function crosswalkRow(title: string, cell: (name: string) => string, place: string, row: number): CrosswalkRow {

@@ -29,6 +29,8 @@ export interface ResolvedCitation extends ParsedCitation {
 export interface CatalogueRow {
   /** The row of the file, for messages. */
   row?: number;
+  /** The sheet (xlsx) or file (CSV) it comes from, for messages. */
+  sheet?: string | null;
   title: string;
   shortTitle: string | null;
   rank: string;
@@ -44,6 +46,7 @@ export interface CatalogueRow {
 /** A crosswalk row of a catalogue file: where a number of the version from `fromEffective` went in the version from `toEffective`. */
 export interface CrosswalkRow {
   row: number;
+  sheet?: string | null;
   title: string;
   fromEffective: string | null;
   fromArticle: number;
@@ -61,6 +64,7 @@ export interface CrosswalkRow {
 /** A repeal row: the instrument is repealed from `repealedOn`, replaced by `successorTitle` if any. */
 export interface RepealRow {
   row: number;
+  sheet?: string | null;
   title: string;
   repealedOn: string;
   successorTitle: string | null;
@@ -70,6 +74,13 @@ export interface CatalogueImport {
   provisions: CatalogueRow[];
   crosswalk: CrosswalkRow[];
   repeals: RepealRow[];
+}
+
+/** What the audit keeps of an uploaded catalogue file. */
+export interface CatalogueFileFacts {
+  fileName: string;
+  sha256: string;
+  bytes: number;
 }
 
 export interface CatalogueImportResult {
@@ -169,7 +180,7 @@ export class LegalService {
     const instrumentIds = new Set<string>();
     for (const [index, row] of rows.entries()) {
       if (!LEGAL_RANKS.includes(row.rank as LegalRank))
-        throw badInput('rank', `第${row.row ?? index + 2}行「位阶」：“${row.rank}”无效，应为：${LEGAL_RANKS.join('、')}`);
+        throw badInput('位阶', `${rowPlace(row, '条文表', index + 2)}「位阶」：“${row.rank}”无效，应为：${LEGAL_RANKS.join('、')}`, rowDetails(row, index + 2));
       await em.query(
         `INSERT INTO legal_instrument (title, short_title, rank) VALUES ($1, $2, $3)
          ON CONFLICT (title) DO UPDATE SET short_title = COALESCE(legal_instrument.short_title, EXCLUDED.short_title)`,
@@ -209,16 +220,16 @@ export class LegalService {
     const resolved: Array<CrosswalkRow & { fromVersionId: string; toVersionId: string }> = [];
     for (const row of rows) {
       const [instrument] = await em.query('SELECT id FROM legal_instrument WHERE title = $1 OR short_title = $1 ORDER BY (title = $1) DESC LIMIT 1', [row.title]);
-      if (!instrument) throw badInput('法规名称', `对照表第${row.row}行「法规名称」：目录中没有“${row.title}”，请先导入其条文`);
+      if (!instrument) throw badInput('法规名称', `${rowPlace(row, '对照表')}「法规名称」：目录中没有“${row.title}”，请先导入其条文`, rowDetails(row));
       const versionId = async (date: string | null, column: string) => {
         const [v] = await em.query('SELECT id FROM instrument_version WHERE instrument_id = $1 AND effective_from IS NOT DISTINCT FROM $2::date ORDER BY doc_number NULLS LAST LIMIT 1', [instrument.id, date]);
-        if (!v) throw badInput(column, `对照表第${row.row}行「${column}」：“${row.title}”没有施行日期为 ${date ?? '（空）'} 的版本`);
+        if (!v) throw badInput(column, `${rowPlace(row, '对照表')}「${column}」：“${row.title}”没有施行日期为 ${date ?? '（空）'} 的版本`, rowDetails(row));
         return v.id as string;
       };
       const fromVersionId = await versionId(row.fromEffective, '原施行日期');
       const toVersionId = await versionId(row.toEffective, '新施行日期');
-      if (fromVersionId === toVersionId) throw badInput('新施行日期', `对照表第${row.row}行：原版本和新版本是同一个版本`);
-      if ((row.fromEffective ?? '') >= (row.toEffective ?? '')) throw badInput('新施行日期', `对照表第${row.row}行「新施行日期」应晚于「原施行日期」`);
+      if (fromVersionId === toVersionId) throw badInput('新施行日期', `${rowPlace(row, '对照表')}：原版本和新版本是同一个版本`, rowDetails(row));
+      if ((row.fromEffective ?? '') >= (row.toEffective ?? '')) throw badInput('新施行日期', `${rowPlace(row, '对照表')}「新施行日期」应晚于「原施行日期」`, rowDetails(row));
       resolved.push({ ...row, fromVersionId, toVersionId });
     }
     const key = (r: { fromVersionId: string; toVersionId: string }) => `${r.fromVersionId}>${r.toVersionId}`;
@@ -232,7 +243,7 @@ export class LegalService {
         else change = 'MOVED';
       }
       if ((change === 'DELETED') !== (r.toArticle === null))
-        throw badInput('变化', `对照表第${r.row}行：“删除”的条款不填「新条款」，其他变化必须填「新条款」`);
+        throw badInput('变化', `${rowPlace(r, '对照表')}：“删除”的条款不填「新条款」，其他变化必须填「新条款」`, rowDetails(r));
       await em.query(
         `INSERT INTO provision_crosswalk (from_version_id, to_version_id, from_article, from_paragraph, to_article, to_paragraph, change, source, verified)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -248,12 +259,12 @@ export class LegalService {
   async importRepeals(rows: RepealRow[], em: EntityManager): Promise<number> {
     for (const r of rows) {
       const [instrument] = await em.query('SELECT id FROM legal_instrument WHERE title = $1 OR short_title = $1 ORDER BY (title = $1) DESC LIMIT 1', [r.title]);
-      if (!instrument) throw badInput('法规名称', `废止表第${r.row}行「法规名称」：目录中没有“${r.title}”`);
+      if (!instrument) throw badInput('法规名称', `${rowPlace(r, '废止表')}「法规名称」：目录中没有“${r.title}”`, rowDetails(r));
       let successorId: string | null = null;
       if (r.successorTitle) {
         const [successor] = await em.query('SELECT id FROM legal_instrument WHERE title = $1 OR short_title = $1 ORDER BY (title = $1) DESC LIMIT 1', [r.successorTitle]);
-        if (!successor) throw badInput('替代法规', `废止表第${r.row}行「替代法规」：目录中没有“${r.successorTitle}”，请先导入其条文`);
-        if (successor.id === instrument.id) throw badInput('替代法规', `废止表第${r.row}行「替代法规」不能是被废止的法规本身`);
+        if (!successor) throw badInput('替代法规', `${rowPlace(r, '废止表')}「替代法规」：目录中没有“${r.successorTitle}”，请先导入其条文`, rowDetails(r));
+        if (successor.id === instrument.id) throw badInput('替代法规', `${rowPlace(r, '废止表')}「替代法规」不能是被废止的法规本身`, rowDetails(r));
         successorId = successor.id;
       }
       await em.query('UPDATE legal_instrument SET repealed_on = $2, successor_id = $3 WHERE id = $1', [instrument.id, r.repealedOn, successorId]);
@@ -265,14 +276,14 @@ export class LegalService {
    * A catalogue file in one transaction with its audit event: provisions, crosswalk, repeals, then
    * the citations of every stored version re-resolved by the rule of resolveCitations.
    */
-  async importCatalogueFile(actor: Actor, file: CatalogueImport, em: EntityManager): Promise<CatalogueImportResult> {
+  async importCatalogueFile(actor: Actor, file: CatalogueImport, em: EntityManager, files?: CatalogueFileFacts[]): Promise<CatalogueImportResult> {
     const base = await this.importCatalogue(file.provisions, em);
     const crosswalk = await this.importCrosswalk(file.crosswalk, em);
     const repeals = await this.importRepeals(file.repeals, em);
     const titles = [...new Set([...file.provisions.map((r) => r.title), ...file.crosswalk.map((r) => r.title), ...file.repeals.map((r) => r.title)])];
     const citationsReresolved = await this.reresolveCitations(em, actor, { titles });
     const result = { instruments: base.instruments, provisions: base.provisions, crosswalk, repeals, citationsReresolved };
-    await this.audit.record(em, actor, { action: 'importLegalCatalogue', entityType: 'LegalCatalogue', entityId: 'catalogue', regionCode: null, after: { titles, ...result } });
+    await this.audit.record(em, actor, { action: 'importLegalCatalogue', entityType: 'LegalCatalogue', entityId: 'catalogue', regionCode: null, after: { titles, ...result, ...(files ? { files } : {}) } });
     return result;
   }
 
@@ -425,6 +436,15 @@ export function resolveIn(catalogue: CatalogueSnapshot, c: ParsedCitation, asOf:
   const provision = matchProvision(catalogue.provisionsOf.get(`${version.id}:${c.article}`) ?? [], c);
   return { ...c, instrumentId: instrument.id, instrumentVersionId: version.id, provisionId: provision?.id ?? null, text: provision?.text ?? null, resolved: !!provision };
 }
+
+/** Where a row of a catalogue file is, for a message: its sheet (or file) and row, else the kind of table. */
+function rowPlace(r: { row?: number; sheet?: string | null }, table: string, fallbackRow?: number): string {
+  const row = r.row ?? fallbackRow;
+  return r.sheet ? `工作表“${r.sheet}”第${row}行` : `${table}第${row}行`;
+}
+
+/** The row and sheet of a refused catalogue row, for reports that show each problem at its place. */
+const rowDetails = (r: { row?: number; sheet?: string | null }, fallbackRow?: number) => ({ row: r.row ?? fallbackRow, sheet: r.sheet ?? null });
 
 function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

@@ -13,7 +13,8 @@ import { RegionsService } from '../regions/regions.service.js';
 import { DutyListEntity, LIST_KINDS, type ListKind } from './duty-list.entity.js';
 import { ITEM_CODE_RE, ListItemPreparer, type PreparedItem } from './list-item.preparer.js';
 import { bodyIdsOf, CONTENT_FIELDS, contentToInput, type ItemContent } from './item-fields.js';
-import { gateFindings, withExceptions, type GateFinding, type GateItem, type StoredGateFinding } from './gate-findings.js';
+import { gateFindings, withExceptions, type GateException, type GateFinding, type GateItem, type StoredGateFinding } from './gate-findings.js';
+import type { ListSection } from './list-item.entity.js';
 import { ItemRepository, type DraftWrite } from './item.repository.js';
 import { toVersionModel } from './list-read.service.js';
 import { translateDatabaseError } from '../../database/database-errors.js';
@@ -195,6 +196,41 @@ export class ListVersionsService {
     const v = version as ListVersionEntity;
     if (v.status === 'DRAFT') return withExceptions(gateFindings(await this.gateItems(v)), v.gateExceptions ?? {});
     return v.gateFindings ?? null;
+  }
+
+  /**
+   * The gate findings of many open versions at once (the dashboard): drafts' as they stand now with
+   * their recorded reasons, submitted ones' as stored — the findings submitForReview uses, read in
+   * three statements whatever the number of versions (the drafts' items in one, their citations in one).
+   */
+  async gateFindingsOfOpen(versionIds: readonly string[]): Promise<Map<string, StoredGateFinding[]>> {
+    const out = new Map<string, StoredGateFinding[]>();
+    if (versionIds.length === 0) return out;
+    const versions: { id: string; list_id: string; number: number; status: string; gate_exceptions: Record<string, GateException> | null; gate_findings: StoredGateFinding[] | null }[] =
+      await this.dataSource.query(`SELECT id, list_id, number, status, gate_exceptions, gate_findings FROM list_version WHERE id = ANY($1::uuid[]) AND status NOT IN ('PUBLISHED', 'SUPERSEDED')`, [[...versionIds]]);
+    const drafts = versions.filter((v) => v.status === 'DRAFT');
+    for (const v of versions) if (v.status !== 'DRAFT') out.set(v.id, v.gate_findings ?? []);
+    if (!drafts.length) return out;
+    // A draft's items: its pending rows, and the rows in force it does not replace (itemsOfVersionCondition, per draft).
+    const rows: { draft_id: string; id: string; item_code: string; name: string; section: ListSection | null; sub_item: string | null; legal_basis: string | null; pending: boolean }[] =
+      await this.dataSource.query(
+        `WITH d(id, list_id, number) AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[]))
+         SELECT d.id AS draft_id, i.id, i.item_code, i.name, i.section, i.sub_item, i.legal_basis, i.pending
+           FROM d JOIN list_item i ON i.list_id = d.list_id AND NOT i.removed AND (
+             (i.pending AND i.from_version = d.number)
+             OR (NOT i.pending AND i.to_version IS NULL AND NOT EXISTS (
+               SELECT 1 FROM list_item o WHERE o.list_id = i.list_id AND o.item_code = i.item_code AND o.pending AND o.from_version = d.number)))
+          ORDER BY d.id, i.item_code`,
+        [drafts.map((v) => v.id), drafts.map((v) => v.list_id), drafts.map((v) => v.number)],
+      );
+    const citations = await this.items.citationsOf(rows.map((r) => r.id));
+    for (const v of drafts) {
+      const items: GateItem[] = rows
+        .filter((r) => r.draft_id === v.id)
+        .map((r) => ({ itemCode: r.item_code, name: r.name, section: r.section, subItem: r.sub_item, legalBasis: r.legal_basis, citations: citations.get(r.id) ?? [], carriedOver: !r.pending }));
+      out.set(v.id, withExceptions(gateFindings(items), v.gate_exceptions ?? {}));
+    }
+    return out;
   }
 
   /**

@@ -27,9 +27,12 @@ function consoleNav(actor: Actor | null): NavLink[] {
   if (!actor) return [];
   const nav: NavLink[] = [{ href: '/console', label: '概览' }];
   nav.push({ href: '/console/bodies', label: '主体目录' });
+  nav.push({ href: '/console/catalogue', label: '法规目录' });
+  if (can(actor, Permission.EDIT_LISTS)) nav.push({ href: '/console/questions', label: '群众提问' });
   if (can(actor, Permission.MANAGE_CATALOGUE)) nav.push({ href: '/console/synonyms', label: '同义词' });
   if (can(actor, Permission.MANAGE_USERS)) nav.push({ href: '/console/users', label: '用户' });
   if (can(actor, Permission.READ_AUDIT)) nav.push({ href: '/console/audit', label: '审计' });
+  if (can(actor, Permission.CHANGE_OWN_PASSWORD)) nav.push({ href: '/console/password', label: '修改密码' });
   nav.push({ href: '/', label: '公众查询' });
   return nav;
 }
@@ -158,6 +161,8 @@ export const DONE_MESSAGES: Record<string, string> = {
   gateReasonCleared: '理由已撤销。',
   synonymSaved: '同义词已保存。',
   synonymRemoved: '同义词已删除。',
+  passwordChanged: '密码已修改。其他地方的登录已失效。',
+  questionMapped: '提问已处理。',
 };
 
 export function Flash({ done }: { done?: string }) {
@@ -167,4 +172,77 @@ export function Flash({ done }: { done?: string }) {
       {message}
     </p>
   ) : null;
+}
+
+/** The file field, the "check only" box, the button and the progress note of an import form (multipart, `data-progress`). */
+export function UploadFields({ id, label, hint, errors, multiple }: { id: string; label: string; hint?: string; errors?: FormErrors; multiple?: boolean }) {
+  const invalid = !!errors?.file;
+  return (
+    <>
+      <div>
+        <label for={id}>
+          {label} {hint && <span class="hint">{hint}</span>}
+        </label>
+        <input
+          id={id}
+          name="file"
+          type="file"
+          accept=".xlsx,.csv"
+          multiple={multiple}
+          required
+          aria-invalid={invalid ? 'true' : undefined}
+          aria-describedby={invalid ? `${id}-error` : undefined}
+        />
+        <FieldError errors={errors} field="file" id={`${id}-error`} />
+      </div>
+      <div>
+        <label class="inline-label">
+          <input type="checkbox" name="dryRun" value="true" /> 只检查，不写入
+        </label>
+      </div>
+      <div>
+        <button type="submit">导入</button>
+      </div>
+      <div data-progress-status hidden role="status">
+        <progress aria-label="上传进度" />
+        <span />
+      </div>
+    </>
+  );
+}
+
+/** The problems of an imported file, one row each: what the first column says (kind, or sheet), the row, the column, the message. */
+export function ProblemTable({
+  label,
+  lead,
+  problems,
+}: {
+  label: string;
+  lead: string;
+  problems: { lead: string; row: number; column: string | null; message: string; tone?: 'error' | 'warning' }[];
+}) {
+  return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={label}>
+      <table class="problems">
+        <thead>
+          <tr>
+            <th scope="col">{lead}</th>
+            <th scope="col">行</th>
+            <th scope="col">列</th>
+            <th scope="col">说明</th>
+          </tr>
+        </thead>
+        <tbody>
+          {problems.map((p) => (
+            <tr class={p.tone ? `problem-${p.tone}` : undefined}>
+              <td>{p.lead}</td>
+              <td class="num">{p.row}</td>
+              <td>{p.column ?? '—'}</td>
+              <td>{p.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }

@@ -1,6 +1,7 @@
 import type { ListVersionModel } from '../../modules/lists/list.model.js';
 import { statusLabel } from '../../modules/lists/list-version.access.js';
-import { ConsolePage, Flash, type ConsoleView } from './console-frame.js';
+import { GATE_LABEL, type GateKind, type StoredGateFinding } from '../../modules/lists/gate-findings.js';
+import { ConsolePage, Csrf, Flash, FormError, TextField, type ConsoleView, type FormErrors } from './console-frame.js';
 
 export const KIND_LABEL: Record<string, string> = { RESPONSIBILITY: '责任清单', POWER: '权力清单' };
 
@@ -35,12 +36,41 @@ export function SignInPage({ view, next, done, username, error }: { view: Consol
   );
 }
 
+/** 修改密码: the user's own password (the API's changePassword), new one twice. */
+export function PasswordPage({ view, errors }: { view: ConsoleView; errors?: FormErrors }) {
+  const fields = ['currentPassword', 'newPassword', 'confirmPassword'];
+  return (
+    <ConsolePage view={view} title="修改密码">
+      <p class="breadcrumb">
+        <a href="/console">概览</a> › 修改密码
+      </p>
+      <h1>修改密码</h1>
+      <p class="muted">修改后，您在其他地方的登录（以及 API 令牌）随即失效；本页面保持登录。</p>
+      <FormError errors={errors} fields={fields} />
+      <form class="stack" method="post" action="/console/password">
+        <Csrf view={view} />
+        <input type="text" name="username" value={view.actor?.username ?? ''} autocomplete="username" hidden readOnly />
+        <TextField name="currentPassword" label="当前密码" type="password" autocomplete="current-password" errors={errors} required />
+        <TextField name="newPassword" label="新密码" type="password" autocomplete="new-password" errors={errors} required />
+        <TextField name="confirmPassword" label="再次输入新密码" type="password" autocomplete="new-password" errors={errors} required />
+        <div>
+          <button type="submit">修改密码</button>
+        </div>
+      </form>
+    </ConsolePage>
+  );
+}
+
 export interface ListSummary {
   kind: 'RESPONSIBILITY' | 'POWER';
   inForce: ListVersionModel | null;
   open: ListVersionModel | null;
   scheduled: ListVersionModel | null;
   versions: number;
+  /** The open version's gate findings (no legal basis, a duplicate name, an unresolved citation): what submitting checks. */
+  findings: StoredGateFinding[] | null;
+  /** Open basis alerts of the list (a law it cites changed). */
+  openAlerts: number;
 }
 
 export interface TownshipSummary {
@@ -55,12 +85,30 @@ export function StatusBadge({ status }: { status: ListVersionModel['status'] }) 
   return <span class={`status status-${status}`}>{statusLabel(status)}</span>;
 }
 
+/** 提示 of an open version: its gate findings by kind, and how many still lack a reason (submitting needs one). */
+function Warnings({ version, findings }: { version: ListVersionModel; findings: StoredGateFinding[] }) {
+  const byKind = new Map<string, number>();
+  for (const f of findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
+  const open = findings.filter((f) => f.blocking && !f.exceptionReason).length;
+  return (
+    <div>
+      <a class="warn-text" href={`${versionHref(version)}#gates`}>
+        提示 {findings.length} 项
+      </a>
+      ：{[...byKind].map(([kind, n]) => `${GATE_LABEL[kind as GateKind]} ${n}`).join('，')}
+      {open > 0 && <span>（{open} 项未说明理由）</span>}
+    </div>
+  );
+}
+
 export function DashboardPage({
   view,
   sections,
   recent,
+  done,
 }: {
   view: ConsoleView;
+  done?: string;
   sections: { county: { code: string; name: string }; townships: TownshipSummary[] }[];
   recent: { township: string; kind: string; version: ListVersionModel }[];
 }) {
@@ -68,6 +116,7 @@ export function DashboardPage({
   return (
     <ConsolePage view={view} title="概览">
       <h1>概览</h1>
+      <Flash done={done} />
       {waiting.length > 0 && (
         <div class="notice warn" role="status">
           <p>待处理的版本：</p>
@@ -122,6 +171,14 @@ export function DashboardPage({
                         {l.open && (
                           <div>
                             <a href={versionHref(l.open)}>v{l.open.number}</a> <StatusBadge status={l.open.status} />
+                          </div>
+                        )}
+                        {l.open && l.findings && l.findings.length > 0 && <Warnings version={l.open} findings={l.findings} />}
+                        {l.openAlerts > 0 && (
+                          <div>
+                            <a class="warn-text" href={`/console/townships/${t.code.slice(0, 9)}#basis-alerts`}>
+                              依据变更提醒 {l.openAlerts} 条
+                            </a>
                           </div>
                         )}
                       </td>

@@ -42,6 +42,14 @@ export function formErrors(e: DomainError): FormErrors {
   return errors;
 }
 
+/** A refused form: its errors by field, and the HTTP status of the code (set on the response with its headers). */
+export function refusalOf(res: Response, e: unknown): { errors: FormErrors; status: number } {
+  if (!(e instanceof DomainError)) throw e;
+  const answer = errorAnswer(e);
+  setErrorHeaders(res, answer);
+  return { errors: formErrors(e), status: answer.status };
+}
+
 /** The plain words of a stale edit, before the service's own message. */
 const CONFLICT_WORDS = '有人在您打开此页后修改了这份草稿（可能正是这个事项）。请重新载入页面，核对最新内容后再修改。';
 

@@ -8,7 +8,7 @@ import { CHANGE_REASONS } from '../../modules/lists/list-versions.service.js';
 import type { ListItemModel, ListVersionModel, VersionDiffModel } from '../../modules/lists/list.model.js';
 import type { RegionEntity } from '../../modules/regions/region.entity.js';
 import { ALERT_KIND_LABEL, type BasisAlertEntity } from '../../modules/basis-alerts/basis-alert.entity.js';
-import { ConsolePage, Csrf, FieldError, Flash, FormError, TextField, type ConsoleView, type FormErrors } from './console-frame.js';
+import { ConsolePage, Csrf, FieldError, Flash, FormError, ProblemTable, TextField, type ConsoleView, type FormErrors } from './console-frame.js';
 import { KIND_LABEL, StatusBadge, versionHref } from './console-home.pages.js';
 
 const townshipHref = (code: string) => `/console/townships/${code.slice(0, 9)}`;
@@ -306,36 +306,11 @@ export function ImportReportPage({
       {(outcome.errors.length > 0 || outcome.warnings.length > 0) && (
         <>
           <h2>问题（{outcome.errors.length} 处错误，{outcome.warnings.length} 处提示）</h2>
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="错误和提示">
-            <table class="problems">
-              <thead>
-                <tr>
-                  <th scope="col">类型</th>
-                  <th scope="col">行</th>
-                  <th scope="col">列</th>
-                  <th scope="col">说明</th>
-                </tr>
-              </thead>
-              <tbody>
-                {outcome.errors.map((p) => (
-                  <tr class="problem-error">
-                    <td>错误</td>
-                    <td class="num">{p.row}</td>
-                    <td>{p.column ?? '—'}</td>
-                    <td>{p.message}</td>
-                  </tr>
-                ))}
-                {outcome.warnings.map((p) => (
-                  <tr class="problem-warning">
-                    <td>提示</td>
-                    <td class="num">{p.row}</td>
-                    <td>{p.column ?? '—'}</td>
-                    <td>{p.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ProblemTable
+            label="错误和提示"
+            lead="类型"
+            problems={[...outcome.errors.map((p) => ({ ...p, lead: '错误', tone: 'error' as const })), ...outcome.warnings.map((p) => ({ ...p, lead: '提示', tone: 'warning' as const }))]}
+          />
         </>
       )}
       <div class="actions">

@@ -7,7 +7,7 @@ import type { Role } from '../../auth/user.entity.js';
 import { UsersService } from '../../auth/users.service.js';
 import { DomainError, notFound } from '../../common/domain-error.js';
 import { isUuid } from '../../common/ids.js';
-import { errorAnswer, setErrorHeaders } from '../../common/error-response.js';
+import { errorAnswer } from '../../common/error-response.js';
 import { SynonymsService } from '../../modules/accountability/synonyms.service.js';
 import { AuditService } from '../../modules/audit/audit.service.js';
 import { BodiesService } from '../../modules/bodies/bodies.service.js';
@@ -20,7 +20,7 @@ import { ConsoleErrorFilter, ConsoleGuard, ConsolePermission, CsrfAfterUpload, v
 import { BodiesImportService } from '../../modules/import-export/bodies-import.service.js';
 import { BodyMergeService } from '../../modules/lists/body-merge.service.js';
 import type { FormErrors } from './console-frame.js';
-import { formErrors } from './console-lists.controller.js';
+import { refusalOf } from './console-lists.controller.js';
 import { AuditPage, BodiesPage, SynonymsPage, UserPage, UsersPage, type BodyImportReport } from './console-registry.pages.js';
 
 const NO_STORE = { maxAgeSeconds: null };
@@ -47,10 +47,7 @@ export class ConsoleRegistryController {
 
   /** A refused form: its page again with the refusal next to the field, under the code's HTTP status. */
   private refusal(res: Response, e: unknown): { errors: FormErrors; status: number } {
-    if (!(e instanceof DomainError)) throw e;
-    const answer = errorAnswer(e);
-    setErrorHeaders(res, answer);
-    return { errors: formErrors(e), status: answer.status };
+    return refusalOf(res, e);
   }
 
   // ---------------------------------------------------------------- users

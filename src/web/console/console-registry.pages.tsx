@@ -5,9 +5,9 @@ import type { AuditEventEntity } from '../../modules/audit/audit-event.entity.js
 import { BODY_KINDS } from '../../modules/bodies/body.entity.js';
 import type { BodyModel } from '../../modules/bodies/body.model.js';
 import type { SearchSynonymEntity } from '../../modules/accountability/search-synonym.entity.js';
-import { ConsolePage, Csrf, FieldError, Flash, FormError, ROLE_LABEL, TextField, type ConsoleView, type FormErrors } from './console-frame.js';
+import { ConsolePage, Csrf, FieldError, Flash, FormError, ROLE_LABEL, ProblemTable, TextField, UploadFields, type ConsoleView, type FormErrors } from './console-frame.js';
 
-function Select({ name, label, options, value, errors, id }: { name: string; label: string; options: [string, string][]; value?: string | null; errors?: FormErrors; id: string }) {
+export function Select({ name, label, options, value, errors, id }: { name: string; label: string; options: [string, string][]; value?: string | null; errors?: FormErrors; id: string }) {
   const invalid = !!errors?.[name];
   return (
     <div>
@@ -182,23 +182,7 @@ export function BodiesPage({
           <FormError errors={at('import')} fields={['file']} />
           <form class="stack" method="post" action="/console/bodies/import" enctype="multipart/form-data" data-progress>
             <Csrf view={view} />
-            <div>
-              <label for="bodies-file">主体目录文件</label>
-              <input id="bodies-file" name="file" type="file" accept=".xlsx,.csv" required aria-describedby={at('import')?.file ? 'bodies-file-error' : undefined} />
-              <FieldError errors={at('import')} field="file" id="bodies-file-error" />
-            </div>
-            <div>
-              <label class="inline-label">
-                <input type="checkbox" name="dryRun" value="true" /> 只检查，不写入
-              </label>
-            </div>
-            <div>
-              <button type="submit">导入</button>
-            </div>
-            <div data-progress-status hidden role="status">
-              <progress aria-label="上传进度" />
-              <span />
-            </div>
+            <UploadFields id="bodies-file" label="主体目录文件" errors={at('import')} />
           </form>
           {report && <BodyImportResult report={report} />}
         </section>
@@ -309,28 +293,11 @@ function BodyImportResult({ report }: { report: BodyImportReport }) {
           : `文件有 ${report.errors.length} 处错误，未写入任何主体。请修改后重新上传。`}
       </p>
       {(report.errors.length > 0 || report.warnings.length > 0) && (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="主体导入的错误和提示">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">类型</th>
-                <th scope="col">行</th>
-                <th scope="col">列</th>
-                <th scope="col">说明</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...report.errors.map((p) => ['错误', p] as const), ...report.warnings.map((p) => ['提示', p] as const)].map(([t, p]) => (
-                <tr>
-                  <td>{t}</td>
-                  <td class="num">{p.row}</td>
-                  <td>{p.column ?? '—'}</td>
-                  <td>{p.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ProblemTable
+          label="主体导入的错误和提示"
+          lead="类型"
+          problems={[...report.errors.map((p) => ({ ...p, lead: '错误', tone: 'error' as const })), ...report.warnings.map((p) => ({ ...p, lead: '提示', tone: 'warning' as const }))]}
+        />
       )}
     </div>
   );
