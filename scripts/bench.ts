@@ -16,7 +16,7 @@
  * single request). Latencies are taken from every response (µs precision, not autocannon's
  * 1 ms histogram). CPU time per request comes from process.cpuUsage() of each server, statements
  * per request from a counter on the `pg` driver in each server. The 1-minute load average is
- * recorded with every run. W7 compares the portal's /ask page with the same whoIsAccountable
+ * recorded with every run. W8 compares the portal's /ask page with the same whoIsAccountable
  * over /graphql (p50 of one connection; runAskComparison).
  *
  * Results: docs/performance/<tier>.json, and the chart docs/performance/w1-p50.svg (W1 p50
@@ -46,7 +46,7 @@ const DURATION = Number(option('duration', QUICK ? '2' : '5'));
 const WARMUP = Number(option('warmup', QUICK ? '0.5' : '1'));
 const ROUNDS = Number(option('rounds', '2'));
 const CONNECTIONS = Number(option('connections', '10'));
-const ONLY = option('workloads', 'W1,W2,W3,W4,W5,W6,W7').split(',');
+const ONLY = option('workloads', 'W1,W2,W3,W4,W5,W6,W7,W8').split(',');
 const OUT_DIR = path.resolve(option('out', 'docs/performance'));
 const log = (line: string) => (JSON_OUT ? process.stderr : process.stdout).write(`${line}\n`);
 
@@ -294,7 +294,7 @@ function summarise(server: string, connections: number, runs: Run[]): Summary {
   };
 }
 
-// ---------------------------------------------------------------- W7: the portal's /ask against whoIsAccountable
+// ---------------------------------------------------------------- W8: the portal's /ask against whoIsAccountable
 
 /**
  * The same questions in the same townships asked as the portal's page (GET /ask, HTML rendered on
@@ -314,7 +314,7 @@ async function runAskComparison(url: string, quanze: Server, nocache: Server) {
   const paths = asks.map((a) => `/ask?${new URLSearchParams({ region: a.r, q: a.q }).toString()}`);
   const bodies = asks.map((a) => gql(W1_QUERY, { q: a.q, r: a.r }));
   const page = await fetch(quanze.url + paths[0]);
-  if (page.status !== 200 || !(page.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`W7: /ask answered ${page.status}`);
+  if (page.status !== 200 || !(page.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`W8: /ask answered ${page.status}`);
   const summaries: Summary[] = [];
   for (const s of [quanze, nocache]) {
     const pageRuns: Run[] = [];
@@ -336,11 +336,11 @@ async function runAskComparison(url: string, quanze: Server, nocache: Server) {
   }
   const p50 = (name: string) => summaries.find((x) => x.server === name)!.p50;
   const ratios = { askOverGraphql: p50('quanze /ask') / p50('quanze /graphql'), askOverGraphqlNoCache: p50('quanze-nocache /ask') / p50('quanze-nocache /graphql') };
-  log(`\n### W7 /ask (page) against whoIsAccountable (/graphql), one connection: ${asks.length} distinct questions`);
+  log(`\n### W8 /ask (page) against whoIsAccountable (/graphql), one connection: ${asks.length} distinct questions`);
   log('| server | req/s | p50 ms | p99 ms | CPU ms/req | SQL/req | failed |');
   log('|---|---|---|---|---|---|---|');
   for (const r of summaries) log(`| ${r.server} | ${r.reqPerSec.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuMsPerReq.toFixed(3)} | ${r.statementsPerReq.toFixed(2)} | ${r.failed} |`);
-  log(`W7 p50 /ask ÷ /graphql: ${ratios.askOverGraphql.toFixed(2)}× (target ≤ 1.3×; no cache ${ratios.askOverGraphqlNoCache.toFixed(2)}×)`);
+  log(`W8 p50 /ask ÷ /graphql: ${ratios.askOverGraphql.toFixed(2)}× (target ≤ 1.3×; no cache ${ratios.askOverGraphqlNoCache.toFixed(2)}×)`);
   return { title: '/ask page against whoIsAccountable over /graphql', distinctRequests: asks.length, summaries, ratios };
 }
 
@@ -561,7 +561,7 @@ async function runTier(tier: string) {
       results[w.id] = { title: w.title, distinctRequests: w.bodies.length, statementsCaptured: [Math.min(...statementCounts), Math.max(...statementCounts)], answered, summaries, ratios };
       printTable(w.id, summaries, ratios);
     }
-    if (ONLY.includes('W7')) results.W7 = await runAskComparison(url, quanze, nocache);
+    if (ONLY.includes('W8')) results.W8 = await runAskComparison(url, quanze, nocache);
     if (ONLY.includes('W6')) {
       const hasImport = fs.existsSync(path.resolve('dist/src/modules/import-export/import.service.js'));
       if (hasImport) results.W6 = await runImports(url, quanze, QUICK ? 1 : 3, 10_000);
