@@ -84,13 +84,15 @@ export class CountyViewsService {
   }
 
   /** Everything the county views read, in three statements: the county, the items in force with their versions, bodies and citations, the links. */
-  private async snapshot(countyInput: string, kinds: readonly ListKind[], asOf: string): Promise<CountySnapshot> {
+  private async snapshot(countyInput: string, kinds: readonly ListKind[], asOf: string, forFindings = false): Promise<CountySnapshot> {
     if (!parseLocalDate(asOf)) throw badInput('asOf', `日期“${asOf}”无效`);
     const county = await this.requireCounty(countyInput);
     const [low, high] = regionCodeRange(county.code);
     // Citations are aggregated per item in a join rather than a subquery per row (whose estimate
     // made the planner JIT-compile the statement: ~70 ms), and rows come unsorted (a sort of these
-    // wide rows spilled to disk): versions and items are put in order here.
+    // wide rows spilled to disk): versions and items are put in order here. The matrix needs no
+    // section nor cooperating duties (a JSON value per row for the driver to parse): only the findings read them.
+    const detail = forFindings ? 'i.section, i.cooperating' : 'NULL AS section, NULL AS cooperating';
     const rows: Record<string, any>[] = await this.dataSource.query(
       `WITH v AS (
          SELECT v.id, v.list_id, v.kind, v.number, v.region_code, v.effective_from, v.approval_doc_number, r.name AS township_name
@@ -98,7 +100,7 @@ export class CountyViewsService {
          WHERE v.region_code BETWEEN $1 AND $2 AND v.kind = ANY($3::text[]) AND v.status = ANY($4::text[])
            AND v.effective_from <= $5 AND (v.effective_to IS NULL OR v.effective_to > $5)),
        i AS (
-         SELECT v.id AS version_id, i.id, i.item_code, i.name, i.sub_item, i.section, i.township_role, i.legal_basis, i.cooperating, i.accountable_body_id
+         SELECT v.id AS version_id, i.id, i.item_code, i.name, i.sub_item, ${detail}, i.township_role, i.legal_basis, i.accountable_body_id
          FROM v JOIN list_item i ON i.list_id = v.list_id AND NOT i.pending AND i.from_version <= v.number AND (i.to_version IS NULL OR i.to_version > v.number)),
        c AS (
          SELECT c.item_id, json_agg(json_build_array(c.provision_id, coalesce(iv.title, c.instrument_title)) ORDER BY c.ordinal) AS citations
@@ -176,7 +178,7 @@ export class CountyViewsService {
    * exists; lists in force past their review date (`reviewMonths`, the county's setting).
    */
   async countyFindings(countyInput: string, asOf: string, reviewMonths: (countyCode: string) => Promise<number | null>): Promise<CountyFindingModel[]> {
-    const snap = await this.snapshot(countyInput, LIST_KINDS, asOf);
+    const snap = await this.snapshot(countyInput, LIST_KINDS, asOf, true);
     const findings: CountyFindingModel[] = [];
     const versionOf = new Map(snap.versions.map((v) => [v.versionId, v]));
     const base = (i: { regionCode: string; kind: ListKind; versionId: string }) => ({
