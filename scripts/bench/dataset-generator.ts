@@ -683,14 +683,17 @@ export class DatasetGenerator {
   }
 
   /**
-   * Drops list_item's and item_citation's indexes and constraints (keys included, CHECKs kept)
+   * Drops list_item's and item_citation's indexes and constraints (keys included, CHECKs kept; and
+   * the foreign keys of other tables that point at them)
    * and returns the statements that rebuild them exactly as the migrations made them.
    */
   private async dropIndexes(em: EntityManager): Promise<string[]> {
     const constraints: { table: string; name: string; def: string; type: string }[] = await em.query(
       `SELECT c.conrelid::regclass::text AS table, c.conname AS name, pg_get_constraintdef(c.oid) AS def, c.contype AS type
        FROM pg_constraint c
-       WHERE c.conrelid IN ('list_item'::regclass, 'item_citation'::regclass) AND c.contype IN ('p', 'u', 'f', 'x')`,
+       WHERE (c.conrelid IN ('list_item'::regclass, 'item_citation'::regclass) AND c.contype IN ('p', 'u', 'f', 'x'))
+          -- other tables' foreign keys into them (basis_alert → list_item) depend on their primary keys
+          OR (c.confrelid IN ('list_item'::regclass, 'item_citation'::regclass) AND c.contype = 'f')`,
     );
     const indexes: { name: string; def: string }[] = await em.query(
       `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def

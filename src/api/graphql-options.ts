@@ -13,7 +13,7 @@ import { formatGraphQLError } from './error-formatting.js';
 import type { Endpoint, GraphQLRequestContext } from '../common/graphql-context.js';
 import { aliasLimitRule, depthLimitRule } from './query-shape.rules.js';
 import { RequestLoaders } from '../common/request-loaders.js';
-import { dropPublicResponsesOnMutation, publicResponseCachePlugin } from './response-cache.plugin.js';
+import { dropPublicResponsesOnMutation, publicResponseCachePlugin, stringifyResponse } from './response-cache.plugin.js';
 import type { ReadCache } from '../common/read-cache.js';
 import { questionLogPlugin } from '../modules/accountability/question-log.plugin.js';
 import type { QuestionLogService } from '../modules/accountability/question-log.service.js';
@@ -75,6 +75,8 @@ export function graphqlOptions(
       aliasLimitRule(limits.maxAliases),
       ...(options.validationRules ?? []),
     ],
+    // A cached public response is written as the text kept, not serialised again (response-cache.plugin.ts).
+    stringifyResult: stringifyResponse,
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       apiLimitsPlugin({ endpoint, limits, cost: { firstDefaults: FIRST_DEFAULTS, listEstimates: LIST_ESTIMATES }, auth: options.auth }),

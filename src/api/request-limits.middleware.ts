@@ -100,8 +100,8 @@ export function rateLimitRequests(limits: RateLimits, config: QuanzeConfig) {
     if (state.allowed) return next();
     const message = `${what}请求过于频繁（每分钟最多${max}次），请${state.retryAfterSeconds}秒后再试`;
     res.status(429).setHeader('Retry-After', String(state.retryAfterSeconds)).setHeader('Cache-Control', 'private, no-store');
-    // A browser on the portal gets a sentence, not JSON.
-    if (routeClass === 'pages') res.type('text/plain; charset=utf-8').send(`${message}。`);
+    // A browser on the portal (a page, /ask, the answer page's form) gets a sentence, not JSON.
+    if (routeClass === 'pages' || (req.path !== '/graphql' && req.accepts(['json', 'html']) === 'html')) res.type('text/plain; charset=utf-8').send(`${message}。`);
     else res.json(errorBody('RATE_LIMITED', message, { setting, max, retryAfterSeconds: state.retryAfterSeconds, ...(routeClass ? { routeClass } : {}) }));
   };
 }

@@ -13,7 +13,8 @@ export const READ_CACHE_REPLICA_QUIET_MS = 10_000;
 
 /** Whole public responses are bounded by size too: a whole list in force is ~0.5 MB. */
 export const RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
-export const RESPONSE_MAX_BYTES = 2 * 1024 * 1024;
+/** One response at most (UTF-16 in memory): the matrix of a county of 30 townships × 300 items is ~4 MB (docs/performance.md, W7). */
+export const RESPONSE_MAX_BYTES = 8 * 1024 * 1024;
 
 export type ReadCacheSpace = 'answers' | 'inForce' | 'regions' | 'citations' | 'responses' | 'contentHash';
 

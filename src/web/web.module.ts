@@ -12,6 +12,7 @@ import { ListsModule } from '../modules/lists/lists.module.js';
 import { RegionsModule } from '../modules/regions/regions.module.js';
 import { BasisAlertsModule } from '../modules/basis-alerts/basis-alerts.module.js';
 import { CountyViewsModule } from '../modules/county-views/county-views.module.js';
+import { AnswerFeedbackController } from './portal/answer-feedback.controller.js';
 import { CountyPagesController } from './portal/county.controller.js';
 import { AssetsController } from './assets.controller.js';
 import { ConsoleErrorFilter, ConsoleGuard } from './console/console-access.js';
@@ -56,7 +57,7 @@ import { WebErrorFilter } from './web-error.filter.js';
       useFactory: (config: QuanzeConfig) => ({ limits: { fileSize: config.importMaxBytes, files: 3, fields: 10, fieldSize: 10_000, parts: 14 } }),
     }),
   ],
-  controllers: [AssetsController, PortalController, PortalListsController, LedgerPageController, CountyPagesController, ConsoleAuthController, ConsoleListsController, ConsoleRegistryController, ConsoleCatalogueController, ConsoleQuestionsController],
+  controllers: [AssetsController, PortalController, AnswerFeedbackController, PortalListsController, LedgerPageController, CountyPagesController, ConsoleAuthController, ConsoleListsController, ConsoleRegistryController, ConsoleCatalogueController, ConsoleQuestionsController],
   providers: [
     WebAssets,
     WebErrorFilter,
@@ -71,5 +72,7 @@ export class WebModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // The console's forms (application/x-www-form-urlencoded); its one upload is read by multer.
     consumer.apply(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 100 })).forRoutes(ConsoleAuthController, ConsoleListsController, ConsoleRegistryController, ConsoleQuestionsController);
+    // The answer page's "was this right?" form: a question, a region, an item code and the answer.
+    consumer.apply(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 })).forRoutes(AnswerFeedbackController);
   }
 }

@@ -113,6 +113,11 @@ describe('public portal in Chromium', () => {
     await page.goto(`${app.url}/ask/statement?region=320282100&q=${encodeURIComponent('火星探测')}`);
     expect(await mainText(page)).toContain('没有与“火星探测”相符的事项');
     await checkPage('statement.png');
+    // an answer that found nothing can be marked wrong too (the thank-you page checked like every page)
+    await page.goto(`${app.url}/ask?region=320282100&q=${encodeURIComponent('火星探测')}`);
+    await page.getByRole('button', { name: '是，应该有' }).click();
+    expect(await page.getByRole('status').innerText()).toContain('已记下：这条答复不对。');
+    await checkPage();
   });
 
   it('works without JavaScript, and an unknown item is the HTML 404 in Chinese', async () => {
@@ -123,6 +128,16 @@ describe('public portal in Chromium', () => {
     await p.getByLabel(/什么事/).fill('违建');
     await p.getByRole('button', { name: '查询' }).click();
     expect(await p.locator('main').innerText()).toContain('张渚镇');
+    // "was this right?" under the first answer: a plain form post, a thank-you page, the way back
+    const question = new URL(p.url()).searchParams.get('q');
+    await p.getByRole('button', { name: '答对了' }).first().click();
+    expect(new URL(p.url()).pathname).toBe('/feedback/answers');
+    expect(await p.getByRole('status').innerText()).toBe('已记下：这条答复答对了。');
+    const [given] = await app.dataSource.query(`SELECT question, region_code, helpful FROM answer_feedback ORDER BY given_at DESC LIMIT 1`);
+    expect(given).toEqual({ question, region_code: '320282000000', helpful: true });
+    await p.getByRole('link', { name: '返回答复' }).click();
+    expect(new URL(p.url()).pathname).toBe('/ask');
+    expect(await p.locator('h1').innerText()).toContain('违建');
     const missing = await p.goto(`${app.url}/regions/320282100/items/NO-SUCH-ITEM`);
     expect(missing?.status()).toBe(404);
     expect(await p.locator('main').innerText()).toContain('页面不存在');

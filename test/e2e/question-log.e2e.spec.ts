@@ -56,6 +56,56 @@ describe('learning from real questions', () => {
     expect(n).toBe(2);
   });
 
+  it('the answer page\'s "was this right?" form works without JavaScript: a form post, a thank-you page, a way back', async () => {
+    const page = await (await fetch(`${app.url}/ask?${new URLSearchParams({ region: '张渚镇', q: '违建', asOf: '2026-09-01' })}`, { headers: { accept: 'text/html' } })).text();
+    const form = page.match(/<form class="feedback[^"]*" method="post" action="\/feedback\/answers"[^>]*>([\s\S]*?)<\/form>/);
+    expect(form).not.toBeNull();
+    const hidden = Object.fromEntries([...form![1].matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    expect(hidden).toEqual({ question: '违建', regionCode: TOWN_A, itemCode: '320282-100-JB-002', asOf: '2026-09-01' });
+    expect(form![1]).toMatch(/<button type="submit"[^>]* name="helpful" value="true">答对了<\/button>/);
+    expect(form![1]).toMatch(/<button type="submit"[^>]* name="helpful" value="false">不对<\/button>/);
+
+    const post = (fields: Record<string, string>) =>
+      fetch(`${app.url}/feedback/answers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams(fields).toString(),
+        redirect: 'manual',
+      });
+    const [{ n: before, now: since }] = await app.dataSource.query(`SELECT count(*)::int AS n, now() AS now FROM answer_feedback`);
+    const thanks = await post({ ...hidden, helpful: 'true' });
+    expect(thanks.status).toBe(200);
+    expect(thanks.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(thanks.headers.get('cache-control')).toBe('private, no-store');
+    const html = await thanks.text();
+    expect(html).toContain('谢谢您的反馈');
+    expect(html).toContain('已记下：这条答复答对了。');
+    expect(html).toContain(`href="/ask?region=320282100&amp;q=%E8%BF%9D%E5%BB%BA&amp;asOf=2026-09-01"`); // back to the answer
+    const rows = await app.dataSource.query(`SELECT region_code, question, item_code, helpful FROM answer_feedback ORDER BY given_at DESC LIMIT 1`);
+    expect(rows[0]).toEqual({ region_code: TOWN_A, question: '违建', item_code: '320282-100-JB-002', helpful: true });
+
+    // A form that was tampered with: the problem named on a page, in Chinese, nothing recorded.
+    const bad = await post({ ...hidden, helpful: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await bad.text()).toContain('helpful 应为 true（答对了）或 false（答错了）');
+    const noRegion = await post({ question: '违建', regionCode: '3202', helpful: 'false' });
+    expect(noRegion.status).toBe(400);
+    expect(await noRegion.text()).toContain('区划代码应为12位数字');
+    const tooLong = await post({ question: '违'.repeat(5000), regionCode: TOWN_A, helpful: 'false' });
+    expect(tooLong.status).toBe(413); // the form's body limit (8 KB)
+    expect((await app.dataSource.query(`SELECT count(*)::int AS n FROM answer_feedback`))[0].n).toBe(before + 1);
+
+    // An empty answer asks too (without an item).
+    const empty = await (await fetch(`${app.url}/ask?${new URLSearchParams({ region: '320282100', q: '村里有人偷偷开土窑烧砖' })}`)).text();
+    expect(empty).toMatch(/<form class="feedback[^"]*" method="post" action="\/feedback\/answers"/);
+    expect(empty).not.toMatch(/name="itemCode"/);
+    const wrong = await post({ question: '村里有人偷偷开土窑烧砖', regionCode: TOWN_A, helpful: 'false' });
+    expect(await wrong.text()).toContain('已记下：这条答复不对。');
+    // the queue's test below counts the judgements of the JSON door only
+    await app.dataSource.query(`DELETE FROM answer_feedback WHERE given_at >= $1`, [since]);
+  });
+
   it('queues unanswered and marked-wrong questions for the editors of the region only', async () => {
     editor = await app.createUser('queue-editor', 'EDITOR', COUNTY);
     const queue = await app.adminGql(QUEUE, { r: COUNTY }, editor);

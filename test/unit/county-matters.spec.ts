@@ -1,6 +1,7 @@
 import { addMonths, matterFlags } from '../../src/modules/county-views/county-views.service.js';
 import { conceptOf, groupMatters, normaliseName, parseConceptLexicon, type MatterItem } from '../../src/modules/county-views/matters.js';
 import { retryDelayMs, signDelivery, verifyDelivery } from '../../src/modules/webhooks/webhook-signature.js';
+import { referenceGroupMatters } from './reference-matters.js';
 
 const LEXICON = parseConceptLexicon(
   [
@@ -55,6 +56,36 @@ describe('matters across townships', () => {
     const matters = groupMatters([a, b, c, d], [{ a: a.key, b: b.key, linked: true }, { a: c.key, b: d.key, linked: false }], LEXICON);
     expect(names(matters)).toEqual([['A:宅基地和建房审批', 'B:农村村民建房审批'], ['B:秸秆禁烧网格化管控'], ['C:秸秆禁烧网格化管控']]);
     expect(matters.find((m) => m.items.includes(a))!.evidence).toEqual(['MANUAL']);
+  });
+
+  it('groups exactly as the reference grouping does: the same matters, names, evidence and order (random counties)', () => {
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % below;
+    };
+    const pool = ['秸秆禁烧与综合利用', '秸秆禁烧网格化管控', '秸秆焚烧巡查', '镇级河长湖长履职', '河长制巡河', '最低生活保障审核', '最低生活保障审核',
+      '防汛防旱', '防汛防旱', '违规土葬治理', '殡葬改革', '燃气安全', '安全生产检查', '安全生产属地管理', '宅基地审批', '农村村民建房审批'];
+    for (const townshipCount of [3, 8, 40]) {
+      for (let round = 0; round < 15; round++) {
+        const townships = Array.from({ length: townshipCount }, (_, t) => `T${String(t).padStart(2, '0')}`);
+        const items: MatterItem[] = [];
+        for (const t of townships)
+          for (let k = 0, count = 3 + random(12); k < count; k++) {
+            const provisions = Array.from({ length: random(4) }, () => `p${random(townshipCount > 8 ? 60 : 12)}`);
+            const name = random(5) ? pool[random(pool.length)] : `${pool[random(pool.length)]}（${random(3)}）`;
+            items.push({ key: `${t}|I-${k}`, regionCode: t, itemCode: `I-${k}`, name, subItem: random(6) ? null : `子项${random(2)}`, provisionIds: provisions });
+          }
+        const links = Array.from({ length: random(8) }, () => {
+          const [a, b] = [items[random(items.length)], items[random(items.length)]];
+          return { a: a.key, b: random(10) ? b.key : 'T99|missing', linked: random(2) === 0 };
+        });
+        const shape = (ms: ReturnType<typeof groupMatters>) => ms.map((m) => ({ id: m.id, name: m.name, evidence: m.evidence, keys: m.items.map((i) => i.key) }));
+        const expected = shape(referenceGroupMatters(items, links, LEXICON));
+        expect(shape(groupMatters(items, links, LEXICON))).toEqual(expected);
+        expect(expected.length).toBeLessThan(items.length); // something was joined
+      }
+    }
   });
 
   it('flags the inconsistencies of a matter between townships', () => {

@@ -5,12 +5,10 @@ import { RegionsModule } from '../regions/regions.module.js';
 import { AccountabilityService } from './accountability.service.js';
 import { SearchIndexService } from './search-index.service.js';
 import { SynonymsService } from './synonyms.service.js';
-import { AnswerFeedbackController } from './answer-feedback.controller.js';
 import { QuestionLogService } from './question-log.service.js';
 
 @Module({
   imports: [RegionsModule, BodiesModule, ListsModule],
-  controllers: [AnswerFeedbackController],
   providers: [AccountabilityService, SynonymsService, SearchIndexService, QuestionLogService],
   exports: [AccountabilityService, SynonymsService, SearchIndexService, QuestionLogService],
 })

@@ -84,29 +84,41 @@ export class CountyViewsService {
   }
 
   /** Everything the county views read, in three statements: the county, the items in force with their versions, bodies and citations, the links. */
-  private async snapshot(countyInput: string, kinds: readonly ListKind[], asOf: string): Promise<CountySnapshot> {
+  private async snapshot(countyInput: string, kinds: readonly ListKind[], asOf: string, forFindings = false): Promise<CountySnapshot> {
     if (!parseLocalDate(asOf)) throw badInput('asOf', `日期“${asOf}”无效`);
     const county = await this.requireCounty(countyInput);
     const [low, high] = regionCodeRange(county.code);
+    // Citations are aggregated per item in a join rather than a subquery per row (whose estimate
+    // made the planner JIT-compile the statement: ~70 ms), and rows come unsorted (a sort of these
+    // wide rows spilled to disk): versions and items are put in order here. The matrix needs no
+    // section nor cooperating duties (a JSON value per row for the driver to parse): only the findings read them.
+    const detail = forFindings ? 'i.section, i.cooperating' : 'NULL AS section, NULL AS cooperating';
     const rows: Record<string, any>[] = await this.dataSource.query(
       `WITH v AS (
          SELECT v.id, v.list_id, v.kind, v.number, v.region_code, v.effective_from, v.approval_doc_number, r.name AS township_name
          FROM list_version v JOIN region r ON r.code = v.region_code
          WHERE v.region_code BETWEEN $1 AND $2 AND v.kind = ANY($3::text[]) AND v.status = ANY($4::text[])
-           AND v.effective_from <= $5 AND (v.effective_to IS NULL OR v.effective_to > $5))
+           AND v.effective_from <= $5 AND (v.effective_to IS NULL OR v.effective_to > $5)),
+       i AS (
+         SELECT v.id AS version_id, i.id, i.item_code, i.name, i.sub_item, ${detail}, i.township_role, i.legal_basis, i.accountable_body_id
+         FROM v JOIN list_item i ON i.list_id = v.list_id AND NOT i.pending AND i.from_version <= v.number AND (i.to_version IS NULL OR i.to_version > v.number)),
+       c AS (
+         SELECT c.item_id, json_agg(json_build_array(c.provision_id, coalesce(iv.title, c.instrument_title)) ORDER BY c.ordinal) AS citations
+         FROM i JOIN item_citation c ON c.item_id = i.id LEFT JOIN legal_instrument iv ON iv.id = c.instrument_id
+         GROUP BY c.item_id)
        SELECT v.id AS version_id, v.kind, v.number, v.region_code, to_char(v.effective_from, 'YYYY-MM-DD') AS effective_from, v.approval_doc_number, v.township_name,
          i.id AS item_id, i.item_code, i.name, i.sub_item, i.section, i.township_role, i.legal_basis, i.cooperating,
-         b.id AS body_id, b.name AS body_name, b.kind AS body_kind, b.region_code AS body_region, b.county_code AS body_county,
-         (SELECT coalesce(json_agg(json_build_array(c.provision_id, coalesce(iv.title, c.instrument_title)) ORDER BY c.ordinal), '[]'::json)
-            FROM item_citation c LEFT JOIN legal_instrument iv ON iv.id = c.instrument_id WHERE c.item_id = i.id) AS citations
+         b.id AS body_id, b.name AS body_name, b.kind AS body_kind, b.region_code AS body_region, b.county_code AS body_county, c.citations
        FROM v
-       LEFT JOIN list_item i ON i.list_id = v.list_id AND NOT i.pending AND i.from_version <= v.number AND (i.to_version IS NULL OR i.to_version > v.number)
+       LEFT JOIN i ON i.version_id = v.id
        LEFT JOIN body b ON b.id = i.accountable_body_id
-       ORDER BY v.region_code, v.kind, i.item_code`,
+       LEFT JOIN c ON c.item_id = i.id`,
       [low, high, kinds, PUBLISHED_STATUSES, asOf],
     );
     const versions = new Map<string, TownshipVersion>();
     const items: CountyItem[] = [];
+    /** The body of every item that names it: a county has a few hundred bodies for thousands of items. */
+    const bodies = new Map<string, CountyItem['accountableBody']>();
     for (const r of rows) {
       if (!versions.has(r.version_id))
         versions.set(r.version_id, {
@@ -114,7 +126,9 @@ export class CountyViewsService {
           effectiveFrom: r.effective_from, approvalDocNumber: r.approval_doc_number,
         });
       if (!r.item_id) continue;
-      const citations: [string | null, string | null][] = r.citations;
+      const citations: [string | null, string | null][] = r.citations ?? [];
+      let body = bodies.get(r.body_id);
+      if (!body) bodies.set(r.body_id, (body = { ...toBodyModel({ id: r.body_id, name: r.body_name, kind: r.body_kind, regionCode: r.body_region }), countyCode: r.body_county }));
       items.push({
         key: `${r.region_code}|${r.item_code}`,
         kind: r.kind,
@@ -127,20 +141,25 @@ export class CountyViewsService {
         townshipRole: r.township_role,
         legalBasis: r.legal_basis,
         cooperating: r.cooperating ?? [],
-        accountableBody: { ...toBodyModel({ id: r.body_id, name: r.body_name, kind: r.body_kind, regionCode: r.body_region }), countyCode: r.body_county },
+        accountableBody: body,
         provisionIds: citations.map((c) => c[0]).filter((p): p is string => !!p),
         instruments: [...new Set(citations.map((c) => c[1]).filter((t): t is string => !!t))],
         versionId: r.version_id,
         versionNumber: r.number,
       });
     }
+    // by township, kind and item code (codes compared as written, whatever the database's collation)
+    const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const kindOrder = (k: ListKind) => (k === 'POWER' ? 0 : 1);
+    const ordered = [...versions.values()].sort((a, b) => byCode(a.code, b.code) || kindOrder(a.kind) - kindOrder(b.kind));
+    items.sort((a, b) => byCode(a.regionCode, b.regionCode) || kindOrder(a.kind) - kindOrder(b.kind) || byCode(a.itemCode, b.itemCode));
     const links: (MatterLink & { kind: ListKind })[] = (
       await this.dataSource.query(
         `SELECT kind, region_a, item_code_a, region_b, item_code_b, linked FROM matter_link WHERE county_code = $1 AND kind = ANY($2::text[])`,
         [county.code, kinds],
       )
     ).map((l: Record<string, any>) => ({ kind: l.kind, a: `${l.region_a}|${l.item_code_a}`, b: `${l.region_b}|${l.item_code_b}`, linked: l.linked }));
-    return { county, asOf, versions: [...versions.values()], items, links };
+    return { county, asOf, versions: ordered, items, links };
   }
 
   /** matter × township → role, accountable body, basis, version; with the inconsistencies flagged. */
@@ -159,7 +178,7 @@ export class CountyViewsService {
    * exists; lists in force past their review date (`reviewMonths`, the county's setting).
    */
   async countyFindings(countyInput: string, asOf: string, reviewMonths: (countyCode: string) => Promise<number | null>): Promise<CountyFindingModel[]> {
-    const snap = await this.snapshot(countyInput, LIST_KINDS, asOf);
+    const snap = await this.snapshot(countyInput, LIST_KINDS, asOf, true);
     const findings: CountyFindingModel[] = [];
     const versionOf = new Map(snap.versions.map((v) => [v.versionId, v]));
     const base = (i: { regionCode: string; kind: ListKind; versionId: string }) => ({

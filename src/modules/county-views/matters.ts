@@ -140,105 +140,141 @@ function lookUpConcept(name: string, lex: ConceptLexicon): string | null {
 const COMMON_PROVISION_FACTOR = 3;
 const MIN_JACCARD = 0.5;
 
-interface Cluster {
-  keys: Set<string>;
-  townships: Set<string>;
-  blocked: Set<string>;
-  evidence: Set<MatterEvidence>;
-}
+const EVIDENCE_BIT: Record<MatterEvidence, number> = { CITATIONS: 1, CONCEPT: 2, MANUAL: 4, NAME: 8 };
+/** In the order `[...evidence].sort()` gives. */
+const EVIDENCE_ORDER: MatterEvidence[] = ['CITATIONS', 'CONCEPT', 'MANUAL', 'NAME'];
 
-export function groupMatters<T extends MatterItem>(items: T[], links: MatterLink[], lex: ConceptLexicon = conceptLexicon()): Matter<T>[] {
-  const byKey = new Map(items.map((i) => [i.key, i]));
-  const parent = new Map<string, string>();
-  const clusters = new Map<string, Cluster>();
-  for (const i of items) {
-    parent.set(i.key, i.key);
-    clusters.set(i.key, { keys: new Set([i.key]), townships: new Set([i.regionCode]), blocked: new Set(), evidence: new Set() });
+/**
+ * Union–find over item positions (a county holds thousands of items: sets and string keys per
+ * item cost more than the grouping itself). A cluster's root is the item it is kept at; the larger
+ * cluster absorbs the smaller, and the matters come out in the order of their roots.
+ */
+export function groupMatters<T extends MatterItem>(given: T[], links: MatterLink[], lex: ConceptLexicon = conceptLexicon()): Matter<T>[] {
+  // One entry per key (keys are unique within a kind; a repeated key keeps its first place and its last item).
+  const index = new Map<string, number>();
+  const items: T[] = [];
+  for (const i of given) {
+    const at = index.get(i.key);
+    if (at === undefined) index.set(i.key, items.push(i) - 1);
+    else items[at] = i;
   }
-  const find = (k: string): string => {
+  const n = items.length;
+  const townshipIndex = new Map<string, number>();
+  for (const i of items) if (!townshipIndex.has(i.regionCode)) townshipIndex.set(i.regionCode, townshipIndex.size);
+  const words = Math.max(1, Math.ceil(townshipIndex.size / 32));
+  /** Per root: the townships of its items, as a bit set of `words` words. */
+  const townshipBits = new Uint32Array(n * words);
+  const parent = new Int32Array(n);
+  const members: (number[] | null)[] = new Array(n);
+  const evidence = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    parent[k] = k;
+    members[k] = [k];
+    const t = townshipIndex.get(items[k].regionCode)!;
+    townshipBits[k * words + (t >>> 5)] |= 1 << (t & 31);
+  }
+  const find = (k: number): number => {
     let r = k;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    let c = k;
-    while (parent.get(c) !== r) {
-      const next = parent.get(c)!;
-      parent.set(c, r);
-      c = next;
+    while (parent[r] !== r) r = parent[r];
+    while (parent[k] !== r) {
+      const next = parent[k];
+      parent[k] = r;
+      k = next;
     }
     return r;
   };
+  /** Per root, the items its items may never be joined with (an editor's unlink). */
+  const blocked = new Map<number, Set<number>>();
   for (const l of links) {
-    if (l.linked || !byKey.has(l.a) || !byKey.has(l.b)) continue;
-    clusters.get(l.a)!.blocked.add(l.b);
-    clusters.get(l.b)!.blocked.add(l.a);
+    const [a, b] = [index.get(l.a), index.get(l.b)];
+    if (l.linked || a === undefined || b === undefined) continue;
+    for (const [x, y] of [[a, b], [b, a]]) {
+      const set = blocked.get(x);
+      if (set) set.add(y);
+      else blocked.set(x, new Set([y]));
+    }
   }
-  const merge = (a: string, b: string, evidence: MatterEvidence, sameTownshipAllowed: boolean): void => {
+  const merge = (a: number, b: number, why: MatterEvidence, sameTownshipAllowed: boolean): void => {
     const [ra, rb] = [find(a), find(b)];
     if (ra === rb) return;
-    const [ca, cb] = [clusters.get(ra)!, clusters.get(rb)!];
-    if (!sameTownshipAllowed) {
-      const [fewer, more] = ca.townships.size < cb.townships.size ? [ca.townships, cb.townships] : [cb.townships, ca.townships];
-      for (const t of fewer) if (more.has(t)) return;
+    if (!sameTownshipAllowed) for (let w = 0; w < words; w++) if (townshipBits[ra * words + w] & townshipBits[rb * words + w]) return;
+    // the smaller absorbed by the larger; on a tie, b's by a's
+    const [rSmall, rLarge] = members[ra]!.length < members[rb]!.length ? [ra, rb] : [rb, ra];
+    const small = members[rSmall]!;
+    const largeBlocked = blocked.get(rLarge);
+    if (largeBlocked) for (const k of small) if (largeBlocked.has(k)) return;
+    const large = members[rLarge]!;
+    for (const k of small) large.push(k);
+    members[rSmall] = null;
+    for (let w = 0; w < words; w++) townshipBits[rLarge * words + w] |= townshipBits[rSmall * words + w];
+    const smallBlocked = blocked.get(rSmall);
+    if (smallBlocked) {
+      if (largeBlocked) for (const k of smallBlocked) largeBlocked.add(k);
+      else blocked.set(rLarge, smallBlocked);
+      blocked.delete(rSmall);
     }
-    const [small, large] = ca.keys.size < cb.keys.size ? [ca, cb] : [cb, ca];
-    for (const k of small.keys) if (large.blocked.has(k)) return;
-    const [rSmall, rLarge] = small === ca ? [ra, rb] : [rb, ra];
-    for (const k of small.keys) large.keys.add(k);
-    for (const t of small.townships) large.townships.add(t);
-    for (const k of small.blocked) large.blocked.add(k);
-    for (const e of small.evidence) large.evidence.add(e);
-    large.evidence.add(evidence);
-    parent.set(rSmall, rLarge);
-    clusters.delete(rSmall);
+    evidence[rLarge] |= evidence[rSmall] | EVIDENCE_BIT[why];
+    parent[rSmall] = rLarge;
   };
 
   // 1. editors' links
-  for (const l of links) if (l.linked && byKey.has(l.a) && byKey.has(l.b)) merge(l.a, l.b, 'MANUAL', true);
+  for (const l of links) {
+    const [a, b] = [index.get(l.a), index.get(l.b)];
+    if (l.linked && a !== undefined && b !== undefined) merge(a, b, 'MANUAL', true);
+  }
 
   // 2. the same name
-  const byName = new Map<string, string[]>();
-  for (const i of items) push(byName, normaliseName(i.name, i.subItem), i.key);
-  for (const keys of byName.values()) for (let j = 1; j < keys.length; j++) merge(keys[0], keys[j], 'NAME', true);
+  const byName = new Map<string, number[]>();
+  for (let k = 0; k < n; k++) push(byName, normaliseName(items[k].name, items[k].subItem), k);
+  for (const ks of byName.values()) for (let j = 1; j < ks.length; j++) merge(ks[0], ks[j], 'NAME', true);
 
   // 3. the same concept, between townships
-  const byConcept = new Map<string, T[]>();
-  for (const i of items) {
+  const byConcept = new Map<string, number[]>();
+  for (let k = 0; k < n; k++) {
+    const i = items[k];
     const concept = conceptOf(i.subItem ? `${i.name}${i.subItem}` : i.name, lex);
-    if (concept) push(byConcept, concept, i);
+    if (concept) push(byConcept, concept, k);
   }
   for (const group of byConcept.values()) {
     // between the clusters the group's items are in by now (the same name across townships is one already)
-    const roots = [...new Set(group.map((i) => find(i.key)))];
+    const roots = [...new Set(group.map(find))];
     for (let x = 0; x < roots.length; x++) for (let y = x + 1; y < roots.length; y++) merge(roots[x], roots[y], 'CONCEPT', false);
   }
 
   // 4. shared citations, between townships, the most similar first
-  const townships = new Set(items.map((i) => i.regionCode)).size;
-  const byProvision = new Map<string, T[]>();
-  for (const i of items) for (const p of new Set(i.provisionIds)) push(byProvision, p, i);
-  const shared = new Map<string, number>();
+  const provisionCount = new Int32Array(n);
+  const byProvision = new Map<string, number[]>();
+  for (let k = 0; k < n; k++) {
+    const provisions = new Set(items[k].provisionIds);
+    provisionCount[k] = provisions.size;
+    for (const p of provisions) push(byProvision, p, k);
+  }
+  /** Shared provisions per pair (lower, higher position by key order), keyed lower × n + higher. */
+  const shared = new Map<number, number>();
   for (const group of byProvision.values()) {
-    if (group.length > COMMON_PROVISION_FACTOR * townships) continue;
+    if (group.length > COMMON_PROVISION_FACTOR * townshipIndex.size) continue;
     for (let x = 0; x < group.length; x++)
       for (let y = x + 1; y < group.length; y++) {
         const [a, b] = [group[x], group[y]];
-        if (a.regionCode === b.regionCode) continue;
-        const pair = a.key < b.key ? `${a.key}\n${b.key}` : `${b.key}\n${a.key}`;
+        if (items[a].regionCode === items[b].regionCode) continue;
+        const pair = items[a].key < items[b].key ? a * n + b : b * n + a;
         shared.set(pair, (shared.get(pair) ?? 0) + 1);
       }
   }
-  const pairs: { a: string; b: string; score: number }[] = [];
-  for (const [pair, n] of shared) {
-    const [a, b] = pair.split('\n');
-    const score = n / (new Set(byKey.get(a)!.provisionIds).size + new Set(byKey.get(b)!.provisionIds).size - n);
-    if (score >= MIN_JACCARD) pairs.push({ a, b, score });
+  const pairs: { a: number; b: number; score: number; keys: string }[] = [];
+  for (const [pair, count] of shared) {
+    const [a, b] = [Math.floor(pair / n), pair % n];
+    const score = count / (provisionCount[a] + provisionCount[b] - count);
+    if (score >= MIN_JACCARD) pairs.push({ a, b, score, keys: items[a].key + items[b].key });
   }
-  pairs.sort((p, q) => q.score - p.score || (p.a + p.b < q.a + q.b ? -1 : 1));
+  pairs.sort((p, q) => q.score - p.score || (p.keys < q.keys ? -1 : 1));
   for (const p of pairs) merge(p.a, p.b, 'CITATIONS', false);
 
   const matters: Matter<T>[] = [];
-  for (const c of clusters.values()) {
-    const members = [...c.keys].sort().map((k) => byKey.get(k)!);
-    matters.push({ id: members[0].key, name: commonestName(members), items: members, evidence: [...c.evidence].sort() });
+  for (let r = 0; r < n; r++) {
+    if (parent[r] !== r) continue;
+    const its = members[r]!.map((k) => items[k]).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    matters.push({ id: its[0].key, name: commonestName(its), items: its, evidence: EVIDENCE_ORDER.filter((e) => evidence[r] & EVIDENCE_BIT[e]) });
   }
   return matters;
 }

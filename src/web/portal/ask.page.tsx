@@ -121,6 +121,7 @@ export function AskPage({ assets, form, region, result, names, citations, townsh
                 <p class="small no-print">
                   <a href={itemUrl}>事项详情和历史</a> · <a href={`${itemUrl.replace('?', '/proof?')}`}>打印证明</a>
                 </p>
+                <AnswerFeedback question={result.question} regionCode={region.code} itemCode={a.item.itemCode} asOf={form.asOf} prompt="这条答复对吗？" />
               </li>
             );
           })}
@@ -172,7 +173,38 @@ function EmptyAnswer({ result, region, code9, today, form }: { result: Accountab
           <p>
             {wholeList} · <a href={askUrl(form.region, form.q, form.asOf, '/ask/statement')}>打印“清单中无此事项”的说明</a>
           </p>
+          <AnswerFeedback question={result.question} regionCode={region.code} itemCode={null} asOf={form.asOf} prompt="清单里应该有这一事项？" />
         </div>
       );
   }
+}
+
+/**
+ * "Was this right?" for one answer (or for an empty one, without an item): a plain form that
+ * posts to /feedback/answers and gets a thank-you page back, no script needed.
+ */
+function AnswerFeedback({ question, regionCode, itemCode, asOf, prompt }: { question: string; regionCode: string; itemCode: string | null; asOf: string; prompt: string }) {
+  return (
+    <form class="feedback small no-print" method="post" action="/feedback/answers" aria-label="答复反馈">
+      <input type="hidden" name="question" value={question} />
+      <input type="hidden" name="regionCode" value={regionCode.trim()} />
+      {itemCode ? <input type="hidden" name="itemCode" value={itemCode} /> : null}
+      {asOf ? <input type="hidden" name="asOf" value={asOf} /> : null}
+      <span>{prompt}</span>{' '}
+      {itemCode ? (
+        <>
+          <button type="submit" class="small-button" name="helpful" value="true">
+            答对了
+          </button>{' '}
+          <button type="submit" class="small-button secondary" name="helpful" value="false">
+            不对
+          </button>
+        </>
+      ) : (
+        <button type="submit" class="small-button secondary" name="helpful" value="false">
+          是，应该有
+        </button>
+      )}
+    </form>
+  );
 }
