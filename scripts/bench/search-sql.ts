@@ -143,7 +143,7 @@ async function main() {
   if (logFile) {
     // "… [pid] …  LOG:  duration: 0.512 ms  parse search: /* search-sql after */WITH …"
     const phases: Record<Which, Record<string, number[]>> = { before: {}, after: {} };
-    const text = fs.readFileSync(logFile, 'utf8').slice(logStart);
+    const text = fs.readFileSync(logFile).subarray(logStart).toString('utf8'); // a byte offset
     const line = new RegExp(`\\[${pid}\\].*duration: ([0-9.]+) ms\\s+(parse|bind|execute) [^:]*: (/\\* search-sql (before|after) \\*/)`);
     for (const l of text.split('\n')) {
       const m = line.exec(l);
