@@ -411,6 +411,7 @@ async function runImports(url: string, quanze: Server, count: number, rows: numb
     form.set('regionCode', town.code);
     form.set('kind', 'RESPONSIBILITY');
     form.set('changeReason', '乡镇申请');
+    form.set('allowMassRemoval', 'true'); // the file replaces the township's whole list: every item in force goes
     form.set('file', new Blob([importFile(town, town.county, n)], { type: 'text/csv' }), `${town.name}责任清单.csv`);
     const before = await quanze.call({ cmd: 'stats' });
     const t0 = process.hrtime.bigint();
