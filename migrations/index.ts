@@ -16,6 +16,7 @@ import { HonestTime1796313072714 } from './1796313072714-honest-time.js';
 import { CountyViews1796313128868 } from './1796313128868-county-views.js';
 import { QuestionLog1796313200000 } from './1796313200000-question-log.js';
 import { ItemSearch1796313350000 } from './1796313350000-item-search.js';
+import { ItemSearchFunctions1796313360000 } from './1796313360000-item-search-functions.js';
 
 /** Every migration in order; imported by the data source so the same list runs from source (tests) and from dist. */
 export const migrations = [
@@ -26,4 +27,5 @@ export const migrations = [
   CountyViews1796313128868,
   QuestionLog1796313200000,
   ItemSearch1796313350000,
+  ItemSearchFunctions1796313360000,
 ];

@@ -1,6 +1,7 @@
 /**
  * The ranked search's SQL alone, before and after issue 21's rewrite (vectors read from the narrow,
- * untoasted `item_search` instead of `list_item`), on a generated database:
+ * untoasted `item_search` instead of `list_item`; the search as PL/pgSQL functions with a cached
+ * generic plan), on a generated database:
  *   node dist/scripts/bench/search-sql.js postgres://…/quanze_bench_100k [--count 200] [--county]
  *     [--region <township code>] [--prepared] [--log /var/log/postgresql/postgresql-15-main.log]
  * Runs the same (question, region) pairs through both statements, alternating, one at a time, and

@@ -174,83 +174,22 @@ export function buildSearchQuery(
 }
 
 /**
- * The township's rows first (btree on list and version range, a few hundred rows), then the
- * text match on those rows only: steady latency whatever the size of the table.
- *
- * The vectors are read from `item_search` (migration ItemSearch1796313350000): the published
- * rows' vectors, narrow and uncompressed in line. In `list_item` they are TOASTed and compressed
- * (a row is ~3 kB), and every `@@` on them fetched and decompressed them again: ~10 µs per row in
- * scope, most of the statement's time. The rows in scope are tested once against all the terms
- * OR'ed together ($13); the vectors of the few that match are then unnested, keeping only the
- * lexemes of the question's tokens ($7) with the best field each is found in. A term matches an
- * item when all its tokens do, in the field of its weakest token — what `vector @@ 'a:A & b:A'`
- * (then AB, ABC, any) said, without testing each term against each vector. The scope's size is
- * counted from the index alone; the answers' columns are read by primary key at the end.
+ * The ranked search is two PL/pgSQL functions of migration ItemSearchFunctions1796313360000 (the
+ * statement and why it is written so are there): the township's rows first, read from the narrow,
+ * untoasted `item_search`; one `@@` per row in scope; the question's tokens tested with their field
+ * on the few that match; IDF, groups and the minimum score; the top `first` by score, then code.
+ * A function because its plan is then cached per connection as a generic plan
+ * (`SET plan_cache_mode = force_generic_plan` on the function alone): sent as a statement, the ~15
+ * CTEs were parsed and planned at every question (~0.4 + ~0.9 ms); this call costs ~0.1 + ~0.2 ms.
+ * The answers' columns are read here by primary key, so the functions do not depend on the item's
+ * columns.
  */
-const IN_FORCE_SCOPE = {
-  ctes: '',
-  from: `versions v JOIN item_search i ON i.list_id = v.list_id
-   AND i.from_version <= v.number AND (i.to_version IS NULL OR i.to_version > v.number)`,
-};
+const searchSql = (fn: string, extraColumns: string) => `
+SELECT ${ITEM_COLUMNS}, i.list_id, ${extraColumns}t.item_score AS score, t.item_terms AS matched_terms
+FROM ${fn}($1::uuid[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[], $10::float8[],
+  $11::float8, $12::int, $13::tsquery, $14::float8) t
+JOIN list_item i ON i.id = t.item_id
+ORDER BY t.item_score DESC, i.item_code`;
 
-/** The last state of each item that a version up to the one in force took off the list (absent from the version in force). */
-const REMOVED_SCOPE = {
-  ctes: `, scope AS MATERIALIZED (
-  SELECT DISTINCT ON (i.list_id, i.item_code) i.id, i.item_code, i.township_role, i.search_vector FROM versions v
-  JOIN item_search i ON i.list_id = v.list_id AND i.to_version <= v.number
-  WHERE NOT EXISTS (SELECT 1 FROM list_item o WHERE o.list_id = i.list_id AND o.item_code = i.item_code AND NOT o.pending
-    AND o.from_version <= v.number AND (o.to_version IS NULL OR o.to_version > v.number))
-  ORDER BY i.list_id, i.item_code, i.to_version DESC
-)`,
-  from: 'scope i',
-};
-
-const searchSql = (scope: { ctes: string; from: string }, extraColumns: string) => `
-WITH versions AS (
-  SELECT * FROM unnest($1::uuid[], $2::int[]) AS v(list_id, number)
-)${scope.ctes}, total AS MATERIALIZED (
-  SELECT greatest(count(*), 2) AS total FROM ${scope.from}
-), candidates AS MATERIALIZED (
-  SELECT i.id, i.item_code, i.township_role, i.search_vector FROM ${scope.from} WHERE i.search_vector @@ $13::tsquery
-), tokens AS MATERIALIZED (
-  -- each distinct token of the question ($7) as a tsquery, and restricted to fields A, AB and ABC.
-  SELECT token, q::tsquery AS q, (q || ':A')::tsquery AS qa, (q || ':AB')::tsquery AS qab, (q || ':ABC')::tsquery AS qabc
-  FROM (SELECT token, '''' || replace(replace(token, '\\', '\\\\'), '''', '''''') || '''' AS q FROM unnest($7::text[]) AS token) x
-), lexemes AS MATERIALIZED (
-  -- field of a token in an item: 1 (A, name and keywords) … 4 (D, legal basis), its best position.
-  SELECT c.id, t.token AS lexeme,
-    CASE WHEN c.search_vector @@ t.qa THEN 1 WHEN c.search_vector @@ t.qab THEN 2 WHEN c.search_vector @@ t.qabc THEN 3 ELSE 4 END AS field
-  FROM candidates c JOIN tokens t ON c.search_vector @@ t.q
-), terms AS (
-  SELECT * FROM unnest($3::text[], $4::int[], $8::float8[], $9::text[]) AS t(term, ntokens, weight, grp)
-), term_tokens AS (
-  SELECT * FROM unnest($5::text[], $6::text[]) AS x(term, token)
-), term_hits AS (
-  -- a (term, token) pair and an (item, lexeme) pair are each unique: count(*) is the tokens found.
-  SELECT l.id, tt.term, max(l.field) AS field, count(*) AS found
-  FROM term_tokens tt JOIN lexemes l ON l.lexeme = tt.token
-  GROUP BY l.id, tt.term
-), hits AS (
-  SELECT h.id, t.term, t.grp, t.weight * ($10::float8[])[h.field] AS points, count(*) OVER (PARTITION BY t.term) AS df
-  FROM term_hits h JOIN terms t ON t.term = h.term AND h.found = t.ntokens
-), matches AS (
-  -- A term found in many of the items in scope tells them apart less (inverse document frequency).
-  SELECT h.id, h.term, h.grp, h.points * ln(n.total::float8 / h.df + 1) / ln(n.total::float8 + 1) AS points
-  FROM hits h CROSS JOIN total n
-), best_of_group AS (
-  SELECT DISTINCT ON (id, grp) id, term, points FROM matches ORDER BY id, grp, points DESC
-), scored AS (
-  SELECT id, sum(points) AS score, array_agg(term ORDER BY points DESC, term) AS matched_terms
-  FROM best_of_group GROUP BY id HAVING sum(points) >= $11 - 1e-9
-), top AS (
-  -- $14: the share of its score a RECLAIMED item keeps (a "do we have this duty" question).
-  SELECT s.id, s.score * CASE WHEN c.township_role = 'RECLAIMED' THEN $14::float8 ELSE 1 END AS score, s.matched_terms
-  FROM scored s JOIN candidates c ON c.id = s.id
-  ORDER BY 2 DESC, c.item_code LIMIT $12
-)
-SELECT ${ITEM_COLUMNS}, i.list_id, ${extraColumns}t.score, t.matched_terms
-FROM top t JOIN list_item i ON i.id = t.id
-ORDER BY t.score DESC, i.item_code`;
-
-const SEARCH_SQL = searchSql(IN_FORCE_SCOPE, '');
-const REMOVED_SEARCH_SQL = searchSql(REMOVED_SCOPE, 'i.to_version, ');
+const SEARCH_SQL = searchSql('quanze_search_in_force', '');
+const REMOVED_SEARCH_SQL = searchSql('quanze_search_removed', 'i.to_version, ');
