@@ -15,6 +15,8 @@ import { ReclaimedItemFields1796313100000 } from './1796313100000-reclaimed-item
 import { HonestTime1796313072714 } from './1796313072714-honest-time.js';
 import { CountyViews1796313128868 } from './1796313128868-county-views.js';
 import { QuestionLog1796313200000 } from './1796313200000-question-log.js';
+import { ItemSearch1796313350000 } from './1796313350000-item-search.js';
+import { ItemSearchFunctions1796313360000 } from './1796313360000-item-search-functions.js';
 
 /** Every migration in order; imported by the data source so the same list runs from source (tests) and from dist. */
 export const migrations = [
@@ -24,4 +26,6 @@ export const migrations = [
   DiscardDrafts1796313000000, CountySettings1796313004885, CountyWorkflow1796313033614, HonestTime1796313072714, ReclaimedItemFields1796313100000,
   CountyViews1796313128868,
   QuestionLog1796313200000,
+  ItemSearch1796313350000,
+  ItemSearchFunctions1796313360000,
 ];

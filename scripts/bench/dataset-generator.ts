@@ -9,7 +9,7 @@ import type { Actor } from '../../src/auth/actor.js';
 import { readCsvRecords } from '../../src/common/csv.js';
 import { demoFile } from '../../src/seed/demo-files.js';
 import { readCatalogueCsv } from '../../src/seed/seed.service.js';
-import { searchDocument, SEARCH_VECTOR_SQL } from '../../src/modules/accountability/item-search-document.js';
+import { searchDocument, SEARCH_DOCUMENT_VERSION, SEARCH_VECTOR_SQL } from '../../src/modules/accountability/item-search-document.js';
 import { CONTENT_FIELDS, contentToRecord, type ItemContent } from '../../src/modules/lists/item-fields.js';
 import type { AuditService } from '../../src/modules/audit/audit.service.js';
 import { parseLegalBasis } from '../../src/modules/legal/citation-parser.js';
@@ -315,6 +315,8 @@ export class DatasetGenerator {
       report.indexesRebuilt = rebuild;
       await em.query('ALTER TABLE list_item DISABLE TRIGGER list_item_immutable');
       await em.query('ALTER TABLE item_citation DISABLE TRIGGER item_citation_immutable');
+      // item_search is filled once below, set-based, instead of by its per-row trigger.
+      await em.query('ALTER TABLE list_item DISABLE TRIGGER list_item_search_insert');
       lap(rebuild ? `drop ${restore.length} indexes and constraints` : 'keep indexes (load smaller than the table)');
 
       // Lists and versions first (small), then the item rows, then their citations: one COPY each.
@@ -402,6 +404,14 @@ export class DatasetGenerator {
       );
       report.citationRows = citations;
       lap(`INSERT … SELECT ${citations} citation rows`);
+      // What the trigger would have written (migration ItemSearch1796313350000): the published rows' vectors, uncompressed.
+      await em.query(
+        `INSERT INTO item_search (id, list_id, from_version, to_version, item_code, township_role, search_vector)
+         SELECT i.id, i.list_id, i.from_version, i.to_version, i.item_code, i.township_role, i.search_vector || ''::tsvector
+         FROM list_item i JOIN gen_row r ON r.id = i.id WHERE NOT i.pending`,
+      );
+      await em.query('ALTER TABLE list_item ENABLE TRIGGER list_item_search_insert');
+      lap('INSERT … SELECT item_search (published rows)');
 
       for (const sql of restore) {
         const t0 = Date.now();
@@ -413,6 +423,9 @@ export class DatasetGenerator {
       await em.query('ALTER TABLE item_citation ENABLE TRIGGER item_citation_immutable');
       await this.checkStates(em);
       lap('check version states of the rows');
+      // The vectors were computed with the code's search document: a new database records it, or
+      // the first start would recompute every row (search-index.service.ts) while being measured.
+      await em.query('INSERT INTO search_index_state (document_version) VALUES ($1) ON CONFLICT (singleton) DO NOTHING', [SEARCH_DOCUMENT_VERSION]);
       await this.audit.record(em, GENERATOR, {
         action: 'generateDataset', entityType: 'Dataset', entityId: `seed-${options.seed}`, regionCode: null,
         after: { townships: report.townships, lists: report.lists, versions: report.versions, itemRows: rows, citationRows: citations, items, versionsPerList: versions },
@@ -426,6 +439,8 @@ export class DatasetGenerator {
       await qr.release();
     }
     await this.dataSource.query('ANALYZE region, body, duty_list, list_version, list_item, item_citation');
+    // VACUUM sets item_search's visibility map: the search counts a township's rows from its index alone.
+    await this.dataSource.query('VACUUM ANALYZE item_search');
     lap('analyze');
     seconds.total = (Date.now() - started) / 1000;
     return report;
@@ -683,16 +698,15 @@ export class DatasetGenerator {
   }
 
   /**
-   * Drops list_item's and item_citation's indexes and constraints (keys included, CHECKs kept; and
-   * the foreign keys of other tables that point at them)
-   * and returns the statements that rebuild them exactly as the migrations made them.
+   * Drops list_item's and item_citation's indexes and constraints (keys included, CHECKs kept),
+   * and the foreign keys of other tables onto them (basis_alert's: they depend on the primary
+   * keys), and returns the statements that rebuild them exactly as the migrations made them.
    */
   private async dropIndexes(em: EntityManager): Promise<string[]> {
     const constraints: { table: string; name: string; def: string; type: string }[] = await em.query(
       `SELECT c.conrelid::regclass::text AS table, c.conname AS name, pg_get_constraintdef(c.oid) AS def, c.contype AS type
        FROM pg_constraint c
        WHERE (c.conrelid IN ('list_item'::regclass, 'item_citation'::regclass) AND c.contype IN ('p', 'u', 'f', 'x'))
-          -- other tables' foreign keys into them (basis_alert → list_item) depend on their primary keys
           OR (c.confrelid IN ('list_item'::regclass, 'item_citation'::regclass) AND c.contype = 'f')`,
     );
     const indexes: { name: string; def: string }[] = await em.query(

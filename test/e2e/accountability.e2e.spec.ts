@@ -192,7 +192,7 @@ describe('who is accountable for X?', () => {
         target ??= list.id;
       }
     });
-    await ds.query('ANALYZE list_item');
+    await ds.query('ANALYZE list_item, item_search');
     const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM list_item');
     expect(n).toBeGreaterThanOrEqual(10_000);
     const analyzed = analyzeQuestion('村口有人乱搭棚子归哪里管', new Map([['乱搭', ['违法建设', '乱搭乱建']]]));
@@ -206,6 +206,29 @@ describe('who is accountable for X?', () => {
     walk(plan[0].Plan);
     expect(scans.filter((s) => s['Relation Name'] === 'list_item' && s['Node Type'] === 'Seq Scan')).toEqual([]);
     expect(scans.some((s) => s['Relation Name'] === 'list_item' && /Index|Bitmap/.test(s['Node Type']))).toBe(true);
+    // The search itself runs inside quanze_search_in_force with a generic plan: the same statement,
+    // prepared and planned generically here, reads the township's rows from item_search by index.
+    const [{ src }] = await ds.query(`SELECT prosrc AS src FROM pg_proc WHERE proname = 'quanze_search_in_force'`);
+    const inner = /RETURN QUERY([\s\S]*);\s*END/.exec(src)![1];
+    const types = ['uuid[]', 'int[]', 'text[]', 'int[]', 'text[]', 'text[]', 'text[]', 'float8[]', 'text[]', 'float8[]', 'float8', 'int', 'tsquery', 'float8'];
+    // EXECUTE takes no bound parameters: the values as literals.
+    const [literals] = await ds.query(`SELECT ${types.map((t, i) => `quote_literal($${i + 1}::${t}::text) AS p${i}`).join(', ')}`, search.params);
+    const innerScans: typeof scans = [];
+    await ds.transaction(async (em) => {
+      // the function's own settings (migration ItemSearchFunctions1796313360000)
+      await em.query('SET LOCAL plan_cache_mode = force_generic_plan');
+      await em.query('SET LOCAL enable_seqscan = off');
+      await em.query(`PREPARE inner_search(${types.join(', ')}) AS ${inner}`);
+      const [{ 'QUERY PLAN': innerPlan }] = await em.query(`EXPLAIN (FORMAT JSON) EXECUTE inner_search(${types.map((t, i) => `${literals[`p${i}`]}::${t}`).join(', ')})`);
+      await em.query('DEALLOCATE inner_search');
+      const collect = (node: any) => {
+        innerScans.push(node);
+        (node.Plans ?? []).forEach(collect);
+      };
+      collect(innerPlan[0].Plan);
+    });
+    expect(innerScans.filter((s) => /^(list_item|item_search)$/.test(s['Relation Name'] ?? '') && s['Node Type'] === 'Seq Scan')).toEqual([]);
+    expect(innerScans.some((s) => s['Relation Name'] === 'item_search' && /Index|Bitmap/.test(s['Node Type']))).toBe(true);
     const rows = await ds.query(search.sql, search.params);
     expect(rows.length).toBeGreaterThan(0);
   });

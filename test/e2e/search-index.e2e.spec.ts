@@ -123,4 +123,18 @@ describe('search index', () => {
     await search.reindex({ regionCode: '320282100' });
     expect(await pending()).toEqual(written);
   });
+
+  it('item_search mirrors the published rows through publication, blanking and recomputing, uncompressed', async () => {
+    // After the seed's publications and the reindexes above (statement-level UPDATE trigger), the
+    // narrow copy the search reads holds exactly the published rows, with their range and vector.
+    const [diff] = await app.dataSource.query(`
+      SELECT (SELECT count(*) FROM list_item WHERE NOT pending)::int AS published,
+        (SELECT count(*) FROM item_search)::int AS copied,
+        (SELECT count(*) FROM (SELECT * FROM list_item WHERE NOT pending) i FULL JOIN item_search s ON s.id = i.id
+          WHERE s.id IS NULL OR i.id IS NULL OR s.to_version IS DISTINCT FROM i.to_version
+            OR s.search_vector IS DISTINCT FROM i.search_vector OR s.item_code <> i.item_code OR s.township_role <> i.township_role)::int AS differing,
+        (SELECT count(*) FROM item_search WHERE pg_column_compression(search_vector) IS NOT NULL)::int AS compressed`);
+    expect(diff.published).toBeGreaterThan(0);
+    expect(diff).toEqual({ published: diff.published, copied: diff.published, differing: 0, compressed: 0 });
+  });
 });

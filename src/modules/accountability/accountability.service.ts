@@ -10,7 +10,8 @@ import { normalizeRegionCode } from '../regions/region-code.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { ListVersionModel } from '../lists/list.model.js';
 import type { AccountabilityResultModel } from './accountability.model.js';
-import { analyzeQuestion, type QueryTerm } from './question-analyzer.js';
+import { conceptLexicon } from './concept-lexicon.js';
+import { analyzeQuestion, type AnalyzedQuestion, type QueryTerm } from './question-analyzer.js';
 import { SynonymsService } from './synonyms.service.js';
 
 /**
@@ -65,7 +66,7 @@ export class AccountabilityService {
     if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) throw badInput('first', `first 应为1至${MAX_FIRST}之间的整数`, { max: MAX_FIRST });
     const asOf = asOfInput ?? todayInChina();
     if (!parseLocalDate(asOf)) throw badInput('asOf', `日期“${asOf}”无效`);
-    const analyzed = analyzeQuestion(question, await this.synonyms.synonymMap());
+    const analyzed = analyzeCached(question, await this.synonyms.synonymMap());
     const region = await this.regions.requireRegion(regionInput, 'regionCode');
     if (region.level !== 'TOWNSHIP' && region.level !== 'COUNTY')
       throw badInput('regionCode', `请指定乡镇（街道）或县（市、区），“${region.name}”是${region.level === 'VILLAGE' ? '村级' : '市级以上'}区划`);
@@ -123,6 +124,28 @@ export class AccountabilityService {
   }
 }
 
+/**
+ * A question's analysis, kept per synonym table and lexicon (a changed table is a new map object):
+ * the same question asked in many townships (or with the answer cache off) is segmented and
+ * expanded once — that was ~12 % of a first-time answer's CPU. Bounded; forgotten wholesale when full.
+ */
+const analyses = new WeakMap<object, WeakMap<object, Map<string, AnalyzedQuestion>>>();
+const MAX_ANALYSES = 2000;
+function analyzeCached(question: string, synonyms: ReadonlyMap<string, string[]>): AnalyzedQuestion {
+  const lexicon = conceptLexicon();
+  let bySynonyms = analyses.get(synonyms);
+  if (!bySynonyms) analyses.set(synonyms, (bySynonyms = new WeakMap()));
+  let byQuestion = bySynonyms.get(lexicon);
+  if (!byQuestion) bySynonyms.set(lexicon, (byQuestion = new Map()));
+  let analyzed = byQuestion.get(question);
+  if (!analyzed) {
+    analyzed = analyzeQuestion(question, synonyms, lexicon);
+    if (byQuestion.size >= MAX_ANALYSES) byQuestion.clear();
+    byQuestion.set(question, analyzed);
+  }
+  return analyzed;
+}
+
 /** The ranked search over the items of the given versions, as one SQL statement and its parameters. */
 export function buildSearchQuery(
   terms: QueryTerm[], versions: Pick<ListVersionModel, 'listId' | 'number'>[], first: number, rows: 'inForce' | 'removed' = 'inForce', reclaimedFactor = 1,
@@ -151,74 +174,22 @@ export function buildSearchQuery(
 }
 
 /**
- * The township's rows first (btree on list and version range, a few hundred rows), then the
- * text match on those rows only: steady latency whatever the size of the table.
- *
- * A list item's search_vector is a few kB and TOASTed (compressed), and every `@@` on a stored
- * value decompresses it again: the rows in scope are tested once against all the terms OR'ed
- * together ($13); the vectors of the few that match are then read once each (unnest), keeping
- * only the lexemes of the question's tokens ($7) with the best field each is found in. A term
- * matches an item when all its tokens do, in the field of its weakest token — what
- * `vector @@ 'a:A & b:A'` (then AB, ABC, any) said, without testing each term against each vector.
- * The scope keeps ids and vectors only (a county's thousands of rows stay in memory); the
- * answers' columns are read by primary key at the end.
+ * The ranked search is two PL/pgSQL functions of migration ItemSearchFunctions1796313360000 (the
+ * statement and why it is written so are there): the township's rows first, read from the narrow,
+ * untoasted `item_search`; one `@@` per row in scope; the question's tokens tested with their field
+ * on the few that match; IDF, groups and the minimum score; the top `first` by score, then code.
+ * A function because its plan is then cached per connection as a generic plan
+ * (`SET plan_cache_mode = force_generic_plan` on the function alone): sent as a statement, the ~15
+ * CTEs were parsed and planned at every question (~0.4 + ~0.9 ms); this call costs ~0.1 + ~0.2 ms.
+ * The answers' columns are read here by primary key, so the functions do not depend on the item's
+ * columns.
  */
-const IN_FORCE_SCOPE = `
-  SELECT i.id, i.search_vector FROM versions v
-  JOIN list_item i ON i.list_id = v.list_id AND NOT i.pending
-   AND i.from_version <= v.number AND (i.to_version IS NULL OR i.to_version > v.number)`;
+const searchSql = (fn: string, extraColumns: string) => `
+SELECT ${ITEM_COLUMNS}, i.list_id, ${extraColumns}t.item_score AS score, t.item_terms AS matched_terms
+FROM ${fn}($1::uuid[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[], $10::float8[],
+  $11::float8, $12::int, $13::tsquery, $14::float8) t
+JOIN list_item i ON i.id = t.item_id
+ORDER BY t.item_score DESC, i.item_code`;
 
-/** The last state of each item that a version up to the one in force took off the list (absent from the version in force). */
-const REMOVED_SCOPE = `
-  SELECT DISTINCT ON (i.list_id, i.item_code) i.id, i.search_vector FROM versions v
-  JOIN list_item i ON i.list_id = v.list_id AND NOT i.pending AND i.to_version <= v.number
-  WHERE NOT EXISTS (SELECT 1 FROM list_item o WHERE o.list_id = i.list_id AND o.item_code = i.item_code AND NOT o.pending
-    AND o.from_version <= v.number AND (o.to_version IS NULL OR o.to_version > v.number))
-  ORDER BY i.list_id, i.item_code, i.to_version DESC`;
-
-const searchSql = (scope: string, extraColumns: string) => `
-WITH versions AS (
-  SELECT * FROM unnest($1::uuid[], $2::int[]) AS v(list_id, number)
-), scope AS MATERIALIZED (${scope}
-), total AS MATERIALIZED (
-  SELECT greatest(count(*), 2) AS total FROM scope
-), candidates AS MATERIALIZED (
-  SELECT id, search_vector FROM scope WHERE search_vector @@ $13::tsquery
-), lexemes AS MATERIALIZED (
-  -- field of a lexeme: 1 (A, name and keywords) … 4 (D, legal basis), its best position.
-  SELECT c.id, u.lexeme, (SELECT min(CASE w WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 ELSE 4 END) FROM unnest(u.weights) w) AS field
-  FROM candidates c CROSS JOIN LATERAL unnest(c.search_vector) u
-  WHERE u.lexeme = ANY($7::text[])
-), terms AS (
-  SELECT * FROM unnest($3::text[], $4::int[], $8::float8[], $9::text[]) AS t(term, ntokens, weight, grp)
-), term_tokens AS (
-  SELECT * FROM unnest($5::text[], $6::text[]) AS x(term, token)
-), term_hits AS (
-  -- a (term, token) pair and an (item, lexeme) pair are each unique: count(*) is the tokens found.
-  SELECT l.id, tt.term, max(l.field) AS field, count(*) AS found
-  FROM term_tokens tt JOIN lexemes l ON l.lexeme = tt.token
-  GROUP BY l.id, tt.term
-), hits AS (
-  SELECT h.id, t.term, t.grp, t.weight * ($10::float8[])[h.field] AS points, count(*) OVER (PARTITION BY t.term) AS df
-  FROM term_hits h JOIN terms t ON t.term = h.term AND h.found = t.ntokens
-), matches AS (
-  -- A term found in many of the items in scope tells them apart less (inverse document frequency).
-  SELECT h.id, h.term, h.grp, h.points * ln(n.total::float8 / h.df + 1) / ln(n.total::float8 + 1) AS points
-  FROM hits h CROSS JOIN total n
-), best_of_group AS (
-  SELECT DISTINCT ON (id, grp) id, term, points FROM matches ORDER BY id, grp, points DESC
-), scored AS (
-  SELECT id, sum(points) AS score, array_agg(term ORDER BY points DESC, term) AS matched_terms
-  FROM best_of_group GROUP BY id HAVING sum(points) >= $11 - 1e-9
-), top AS (
-  -- $14: the share of its score a RECLAIMED item keeps (a "do we have this duty" question).
-  SELECT s.id, s.score * CASE WHEN i.township_role = 'RECLAIMED' THEN $14::float8 ELSE 1 END AS score, s.matched_terms
-  FROM scored s JOIN list_item i ON i.id = s.id
-  ORDER BY 2 DESC, i.item_code LIMIT $12
-)
-SELECT ${ITEM_COLUMNS}, i.list_id, ${extraColumns}t.score, t.matched_terms
-FROM top t JOIN list_item i ON i.id = t.id
-ORDER BY t.score DESC, i.item_code`;
-
-const SEARCH_SQL = searchSql(IN_FORCE_SCOPE, '');
-const REMOVED_SEARCH_SQL = searchSql(REMOVED_SCOPE, 'i.to_version, ');
+const SEARCH_SQL = searchSql('quanze_search_in_force', '');
+const REMOVED_SEARCH_SQL = searchSql('quanze_search_removed', 'i.to_version, ');
