@@ -160,16 +160,16 @@ export function analyzeQuestion(raw: string, synonyms: ReadonlyMap<string, strin
   const words = new Set(segmentForIndex(text));
   const keys = [...synonyms.keys()].sort((a, b) => b.length - a.length);
   let k = 0;
-  for (const expression of lexicon.expressions) {
-    for (; k < keys.length && keys[k].length >= expression.length; k++) {
-      const key = keys[k];
-      if (!text.includes(key)) continue;
-      text = text.split(key).join(' ');
-      add(key, SYNONYM_FORM, false);
-      for (const expansion of synonyms.get(key)!) add(expansion, SYNONYM_EXPANSION, true);
-    }
-    if (!text.includes(expression) || (expression.length === 2 && !words.has(expression))) continue;
-    text = text.split(expression).join(' ');
+  const synonym = (key: string) => {
+    if (!text.includes(key)) return;
+    text = text.split(key).join(' ');
+    add(key, SYNONYM_FORM, false);
+    for (const expansion of synonyms.get(key)!) add(expansion, SYNONYM_EXPANSION, true);
+    // The same form in the lexicon reads as its concept too (the table's 私搭乱建 → 违法建设, and the
+    // lexicon's official terms, which a list may word otherwise: 违法建房).
+    if (lexicon.byExpression.has(key)) concept(key);
+  };
+  const concept = (expression: string) => {
     const weight = lexiconWeight(expression);
     for (const concept of lexicon.byExpression.get(expression)!) {
       const group = CONCEPT_GROUP + concept.concept;
@@ -180,14 +180,14 @@ export function analyzeQuestion(raw: string, synonyms: ReadonlyMap<string, strin
       // A matter handled elsewhere is recognised by its own terms only, never by a word they share with a township's item.
       if (concept.domain !== ELSEWHERE_DOMAIN) for (const word of conceptWords(concept.official, expression)) add(word, weight * CONCEPT_WORD_SHARE, true, group);
     }
+  };
+  for (const expression of lexicon.expressions) {
+    for (; k < keys.length && keys[k].length >= expression.length; k++) synonym(keys[k]);
+    if (!text.includes(expression) || (expression.length === 2 && !words.has(expression))) continue;
+    text = text.split(expression).join(' ');
+    concept(expression);
   }
-  for (; k < keys.length; k++) {
-    const key = keys[k];
-    if (!text.includes(key)) continue;
-    text = text.split(key).join(' ');
-    add(key, SYNONYM_FORM, false);
-    for (const expansion of synonyms.get(key)!) add(expansion, SYNONYM_EXPANSION, true);
-  }
+  for (; k < keys.length; k++) synonym(keys[k]);
 
   // Filler goes after the table and the lexicon were looked up (their forms may hold 了, 的, 有人…).
   for (const filler of FILLER_PHRASES) text = text.split(filler).join(' ');
