@@ -23,8 +23,8 @@ const ASK = `query($q: String!, $r: String!, $d: Date, $n: Int) {
 
 /** The figure the evaluation reached with the concept lexicon (90 of 94, docs/accountability.md); the test fails below it. */
 const HIT_AT_1_FLOOR = 90 / 94;
-/** The held-out set: 28.2% before the concept lexicon, 28 of 39 now (docs/accountability.md says how far it is still "held out"). */
-const HOLDOUT_HIT_AT_1_FLOOR = 28 / 39;
+/** The held-out set: 28.2% before the concept lexicon, 31 of 39 now (docs/accountability.md says how far it is still "held out"). */
+const HOLDOUT_HIT_AT_1_FLOOR = 31 / 39;
 /** The calibration set (tuning data: the answers helper's own questions, 37 that must match nothing): 63 of 69. */
 const CALIBRATION_HIT_AT_1_FLOOR = 63 / 69;
 

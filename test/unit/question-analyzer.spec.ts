@@ -171,7 +171,7 @@ describe('whether an item answers the question at all', () => {
     expect(questionCoverage(terms, [])).toBe(0);
   });
 
-  it(`needs ${MIN_COVERAGE * 100}% of the question, and a concept of a matter handled elsewhere`, () => {
+  it(`needs ${Math.round(MIN_COVERAGE * 100)}% of the question, and a concept of a matter handled elsewhere`, () => {
     const plain = [term('住房', 1), term('公积金', 6)];
     expect(answers({ terms: plain, elsewhere: false }, ['住房'])).toBe(false);
     const elsewhere = analyzeQuestion('信用卡逾期了', new Map());
