@@ -172,7 +172,7 @@ describe('whether an item answers the question at all', () => {
   });
 
   it(`needs ${Math.round(MIN_COVERAGE * 100)}% of the question, and a concept of a matter handled elsewhere`, () => {
-    const plain = [term('住房', 1), term('公积金', 6)];
+    const plain = [term('住房', 0.5), term('公积金', 8)];
     expect(answers({ terms: plain, elsewhere: false }, ['住房'])).toBe(false);
     const elsewhere = analyzeQuestion('信用卡逾期了', new Map());
     expect(answers({ terms: [...elsewhere.terms, term('逾期', 0.1)], elsewhere: true }, ['逾期'])).toBe(false);
