@@ -4,7 +4,7 @@
  * prints hit@1, hit@3 and no-match accuracy, beside a plain substring search over item names.
  *
  * Options (after `--`): `--holdout` (holdout-set.json), `--set FILE` (another set of that folder, e.g.
- * blind-set.json, measured once), `--misses` (list them), `--json`, and
+ * blind-set.json, measured once), `--misses` (list them), `--explain` (each miss's terms and its first answers' matched terms), `--json`, and
  * `--no-keywords`: the same questions over the demo lists with their 关键词 column removed — the
  * keywords of every item are blanked in this fresh database (its own copy, thrown away after) and
  * the search vectors recomputed, as if the lists had been imported from sheets without that column.
@@ -18,6 +18,11 @@ import { startRegistry } from '../src/bootstrap.js';
 import { SearchIndexService } from '../src/modules/accountability/search-index.service.js';
 import { loadConfig } from '../src/config/config.js';
 import { evaluate, formatFigures, loadEvalSet, substringRank, WHO_IS_ACCOUNTABLE, type EvalCase } from '../test/accountability/evaluation.js';
+
+/** `--explain`: what a missed question was read as, and what its first answers matched. */
+const EXPLAIN = `query($q: String!, $r: String!, $d: Date) {
+  whoIsAccountable(question: $q, regionCode: $r, asOf: $d, first: 5) { terms answers { score matchedTerms item { itemCode } } }
+}`;
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanze-eval-'));
@@ -67,6 +72,13 @@ async function main() {
     console.log(formatFigures('whoIsAccountable      ', search));
     console.log(formatFigures('substring over names  ', baseline));
     if (process.argv.includes('--misses')) for (const m of search.misses) console.log(`  miss: ${m.question}  expected ${m.expected.join('|') || '(nothing)'}  got ${m.got.join(', ') || '(nothing)'}`);
+    if (process.argv.includes('--explain'))
+      for (const m of search.misses) {
+        const c = cases.find((x) => x.question === m.question)!;
+        const r = (await gql(EXPLAIN, { q: c.question, r: c.regionCode, d: c.asOf ?? null })).whoIsAccountable;
+        console.log(`  ${m.question}  expected ${m.expected.join('|') || '(nothing)'}\n    terms: ${r.terms.join(' ')}`);
+        for (const a of r.answers.slice(0, 3)) console.log(`    ${a.item.itemCode} ${a.score} ${a.matchedTerms.join(' ')}`);
+      }
     if (process.argv.includes('--json')) console.log(JSON.stringify({ search, baseline }));
   } finally {
     await registry.stop();

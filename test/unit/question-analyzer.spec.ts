@@ -1,4 +1,6 @@
 import { analyzeQuestion, questionIntent } from '../../src/modules/accountability/question-analyzer.js';
+import { answers, MIN_COVERAGE, questionCoverage } from '../../src/modules/accountability/accountability.service.js';
+import type { QueryTerm } from '../../src/modules/accountability/question-analyzer.js';
 import { buildLexicon } from '../../src/modules/accountability/concept-lexicon.js';
 import { segmentForIndex } from '../../src/modules/accountability/chinese-text.js';
 import { memoizedSegmentation, searchDocument } from '../../src/modules/accountability/item-search-document.js';
@@ -103,10 +105,29 @@ describe('the concept lexicon in questions', () => {
     expect(analyzeQuestion('怀孕了去哪里产检', new Map()).concepts.length).toBeGreaterThan(0);
   });
 
-  it('lets the synonym table win over the lexicon for a form of the same length', () => {
+  it('reads a synonym-table form as its lexicon concept too', () => {
     const own = new Map([['抽沙', ['土地整治']]]);
-    expect(analyzeQuestion('抽沙', own).terms.map((t) => t.term)).toContain('土地整治');
-    expect(analyzeQuestion('抽沙', own).concepts).toEqual([]);
+    const analyzed = analyzeQuestion('抽沙', own);
+    expect(analyzed.terms.map((t) => t.term)).toEqual(expect.arrayContaining(['土地整治', '河道采砂']));
+    expect(analyzed.concepts).toContain('河道采砂');
+  });
+
+  it("adds a concept's distinctive words as weaker alternatives of its official terms, never generic ones or numbers", () => {
+    const analyzed = analyzeQuestion('婆媳两个天天吵', new Map());
+    const official = analyzed.terms.find((t) => t.term === '婚姻家庭纠纷')!;
+    const word = analyzed.terms.find((t) => t.term === '纠纷')!;
+    expect(word.group).toBe(official.group);
+    expect(word.weight).toBeLessThan(official.weight);
+    const land = analyzeQuestion('承包合同写得不清楚', new Map()).terms.map((t) => t.term);
+    expect(land).not.toContain('三十年');
+    expect(land).not.toContain('管理');
+  });
+
+  it('marks a matter handled elsewhere and searches it by its own terms only', () => {
+    const analyzed = analyzeQuestion('住房公积金怎么提取', new Map());
+    expect(analyzed.elsewhere).toBe(true);
+    expect(analyzed.terms.map((t) => t.term)).not.toContain('住房');
+    expect(analyzeQuestion('村里有人私搭乱建', new Map()).elsewhere).toBe(false);
   });
 });
 
@@ -138,5 +159,23 @@ describe('segmentation for the index', () => {
     const memo = memoizedSegmentation();
     for (const n of [1, 2, 1]) expect(searchDocument(item(n), citations, memo)).toEqual(searchDocument(item(n), citations));
     expect(memo(null)).toBe('');
+  });
+});
+
+describe('whether an item answers the question at all', () => {
+  const term = (t: string, weight: number, group = t): QueryTerm => ({ term: t, tokens: [t], weight, fromSynonym: false, group });
+  it('measures the share of the question an item accounts for, a group by its strongest matched term', () => {
+    const terms = [term('河道采砂', 2.6, '概念:河道采砂'), term('采砂', 1, '概念:河道采砂'), term('晚上', 1.5)];
+    expect(questionCoverage(terms, ['河道采砂'])).toBeCloseTo(2.6 / 4.1);
+    expect(questionCoverage(terms, ['采砂'])).toBeCloseTo(1 / 4.1);
+    expect(questionCoverage(terms, [])).toBe(0);
+  });
+
+  it(`needs ${Math.round(MIN_COVERAGE * 100)}% of the question, and a concept of a matter handled elsewhere`, () => {
+    const plain = [term('住房', 0.5), term('公积金', 8)];
+    expect(answers({ terms: plain, elsewhere: false }, ['住房'])).toBe(false);
+    const elsewhere = analyzeQuestion('信用卡逾期了', new Map());
+    expect(answers({ terms: [...elsewhere.terms, term('逾期', 0.1)], elsewhere: true }, ['逾期'])).toBe(false);
+    expect(answers({ terms: [...elsewhere.terms, term('逾期', 0.1)], elsewhere: true }, ['信用卡'])).toBe(true);
   });
 });

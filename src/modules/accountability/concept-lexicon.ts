@@ -21,6 +21,14 @@ export const LEXICON_COLUMNS = ['domain', 'concept', 'official', 'expressions', 
 /** An expression may belong to at most this many concepts (data/README.md). */
 export const MAX_CONCEPTS_PER_EXPRESSION = 3;
 
+/**
+ * The domain of matters no township list carries (住房公积金, 信用卡, 驾照, 中考, 火车票…: banks,
+ * county bureaus, courts, companies). A question read as one of them is answered only by an item
+ * that matches a concept of the question — a list that does carry the matter matches its official
+ * terms — never by an item that merely shares a plain word with it (住房 of 住房公积金).
+ */
+export const ELSEWHERE_DOMAIN = '他处办理';
+
 export const LEXICON_PATH = 'src/modules/accountability/data/concept-lexicon.tsv';
 
 /**

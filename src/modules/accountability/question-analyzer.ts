@@ -1,6 +1,6 @@
 import { badInput } from '../../common/domain-error.js';
 import { idfOf, segmentForIndex, segmentWords } from './chinese-text.js';
-import { conceptLexicon, variantForms, type ConceptLexicon } from './concept-lexicon.js';
+import { conceptLexicon, ELSEWHERE_DOMAIN, variantForms, type ConceptLexicon } from './concept-lexicon.js';
 
 /** Question words and filler that say nothing about the matter (归谁管, 找谁, 怎么办…). */
 export const FILLER_PHRASES = [
@@ -52,6 +52,23 @@ export function questionIntent(question: string): QuestionIntent {
   return DUTY_CHECK.some((re) => re.test(question)) ? 'DUTY_CHECK' : 'WHO_IS_ACCOUNTABLE';
 }
 
+/** The distinctive words of a concept's official terms and of the expression found (memoized per concept and expression). */
+const conceptWordMemo = new Map<string, string[]>();
+function conceptWords(official: readonly string[], expression: string): string[] {
+  const key = `${official.join('|')}\t${expression}`;
+  let words = conceptWordMemo.get(key);
+  if (!words) {
+    if (conceptWordMemo.size >= 50_000) conceptWordMemo.clear();
+    // Whole words (precise mode), not the fragments search mode adds (城中村 → 城中, 中村); no numbers (三十年).
+    const all = [...official, expression].flatMap((t) => segmentWords(t));
+    words = [...new Set(all)].filter(
+      (w) => [...w].length >= 2 && !GENERIC_WORDS.has(w) && !STOP_WORDS.has(w) && !/[\d一二三四五六七八九十百千万第]/u.test(w) && !official.includes(w) && w !== expression,
+    );
+    conceptWordMemo.set(key, words);
+  }
+  return words;
+}
+
 /** A term's tokens, remembered: the lexicon's official terms come back question after question. */
 const tokenMemo = new Map<string, string[]>();
 function tokensOf(term: string): string[] {
@@ -80,11 +97,30 @@ export interface AnalyzedQuestion {
   terms: QueryTerm[];
   /** The concepts of the lexicon the question was read as (data/concept-lexicon.tsv). */
   concepts: string[];
+  /** The question names a matter handled elsewhere (ELSEWHERE_DOMAIN): only an item matching one of its concepts answers it. */
+  elsewhere: boolean;
 }
+
+/** The group of a concept's terms; `conceptGroup` tells a concept's group from a word's. */
+const CONCEPT_GROUP = '概念:';
+export const isConceptGroup = (group: string) => group.startsWith(CONCEPT_GROUP);
 
 /** Weights: a synonym an ADMIN wrote counts most; a lexicon expression by its length (two characters are weak evidence). */
 const SYNONYM_FORM = 2;
 const SYNONYM_EXPANSION = 3;
+/**
+ * A concept's official terms also count by their words, for less (CONCEPT_WORD_SHARE): a list
+ * says 农村违法建房 where the lexicon says 违法建设, 村庄环境卫生 where it says 农村生活垃圾收运处置,
+ * and an official term matches only when all its words are in one item. Words every kind of item
+ * uses (管理, 安全, 农村…) tell nothing and are left out.
+ */
+const CONCEPT_WORD_SHARE = 0.4;
+const GENERIC_WORDS = new Set([
+  '管理', '工作', '服务', '农村', '城乡', '城镇', '基层', '乡村', '乡镇', '镇级', '村级', '村民', '居民', '农民', '人员', '单位', '建设', '安全', '保护', '保障',
+  '监管', '监督', '检查', '治理', '整治', '查处', '审批', '审核', '受理', '申请', '登记', '许可', '备案', '处理', '处置', '行为', '违法', '违规', '非法', '组织',
+  '实施', '指导', '责任', '制度', '事项', '活动', '工程', '设施', '资金', '综合', '行政', '专项', '重点', '重大', '一般', '国家', '公共', '社会', '发展', '生产',
+  '经营', '使用', '问题', '情况', '防治', '防范', '防控', '预防', '应急', '规划', '标准', '信息', '市场', '机构', '对象', '家庭', '群众', '企业', '项目', '工作者',
+]);
 const lexiconWeight = (expression: string) => ([...expression].length >= 4 ? 2.6 : [...expression].length === 3 ? 2.3 : 1.8);
 
 /**
@@ -120,34 +156,38 @@ export function analyzeQuestion(raw: string, synonyms: ReadonlyMap<string, strin
   // the expression itself), so a concept counts once, by its best match. A two-character
   // expression counts only as a word of the question (产检 is not in 企业安全生产检查).
   const concepts: string[] = [];
+  let elsewhere = false;
   const words = new Set(segmentForIndex(text));
   const keys = [...synonyms.keys()].sort((a, b) => b.length - a.length);
   let k = 0;
-  for (const expression of lexicon.expressions) {
-    for (; k < keys.length && keys[k].length >= expression.length; k++) {
-      const key = keys[k];
-      if (!text.includes(key)) continue;
-      text = text.split(key).join(' ');
-      add(key, SYNONYM_FORM, false);
-      for (const expansion of synonyms.get(key)!) add(expansion, SYNONYM_EXPANSION, true);
-    }
-    if (!text.includes(expression) || (expression.length === 2 && !words.has(expression))) continue;
-    text = text.split(expression).join(' ');
-    const weight = lexiconWeight(expression);
-    for (const concept of lexicon.byExpression.get(expression)!) {
-      const group = `概念:${concept.concept}`;
-      if (!concepts.includes(concept.concept)) concepts.push(concept.concept);
-      add(expression, weight * 0.7, false, group);
-      for (const official of concept.official) add(official, weight, true, group);
-    }
-  }
-  for (; k < keys.length; k++) {
-    const key = keys[k];
-    if (!text.includes(key)) continue;
+  const synonym = (key: string) => {
+    if (!text.includes(key)) return;
     text = text.split(key).join(' ');
     add(key, SYNONYM_FORM, false);
     for (const expansion of synonyms.get(key)!) add(expansion, SYNONYM_EXPANSION, true);
+    // The same form in the lexicon reads as its concept too (the table's 私搭乱建 → 违法建设, and the
+    // lexicon's official terms, which a list may word otherwise: 违法建房).
+    if (lexicon.byExpression.has(key)) concept(key);
+  };
+  const concept = (expression: string) => {
+    const weight = lexiconWeight(expression);
+    for (const concept of lexicon.byExpression.get(expression)!) {
+      const group = CONCEPT_GROUP + concept.concept;
+      if (!concepts.includes(concept.concept)) concepts.push(concept.concept);
+      if (concept.domain === ELSEWHERE_DOMAIN) elsewhere = true;
+      add(expression, weight * 0.7, false, group);
+      for (const official of concept.official) add(official, weight, true, group);
+      // A matter handled elsewhere is recognised by its own terms only, never by a word they share with a township's item.
+      if (concept.domain !== ELSEWHERE_DOMAIN) for (const word of conceptWords(concept.official, expression)) add(word, weight * CONCEPT_WORD_SHARE, true, group);
+    }
+  };
+  for (const expression of lexicon.expressions) {
+    for (; k < keys.length && keys[k].length >= expression.length; k++) synonym(keys[k]);
+    if (!text.includes(expression) || (expression.length === 2 && !words.has(expression))) continue;
+    text = text.split(expression).join(' ');
+    concept(expression);
   }
+  for (; k < keys.length; k++) synonym(keys[k]);
 
   // Filler goes after the table and the lexicon were looked up (their forms may hold 了, 的, 有人…).
   for (const filler of FILLER_PHRASES) text = text.split(filler).join(' ');
@@ -159,5 +199,5 @@ export function analyzeQuestion(raw: string, synonyms: ReadonlyMap<string, strin
     add(word, weight, false);
     for (const part of segmentForIndex(word)) if (part !== word && [...part].length >= 2 && !STOP_WORDS.has(part)) add(part, wordWeight(part) / 2, false, word);
   }
-  return { question, intent, terms: [...terms.values()], concepts };
+  return { question, intent, terms: [...terms.values()], concepts, elsewhere };
 }
